@@ -1,0 +1,24 @@
+import type { ICredentialType } from 'n8n-workflow';
+
+import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/clientCredentials';
+
+const shared = clientCredentialsType(JAS_PROVIDER);
+
+/** JAS "My JAS Connect": client credentials in a form body, 10-minute tokens (seeds 000/001). */
+export class JasOAuth2Api implements ICredentialType {
+	name = 'jasOAuth2Api';
+
+	displayName = 'JAS OAuth2 API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-jas/n8n-nodes-jas#jas';
+
+	icon = { light: 'file:icons/jas.svg', dark: 'file:icons/jas.dark.svg' } as const;
+
+	properties = shared.properties;
+
+	preAuthentication = shared.preAuthentication;
+
+	authenticate = shared.authenticate;
+
+	test = shared.test;
+}

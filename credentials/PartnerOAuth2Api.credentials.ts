@@ -1,0 +1,24 @@
+import type { ICredentialType } from 'n8n-workflow';
+
+import { clientCredentialsType, PARTNER_PROVIDER } from '../nodes/shared/clientCredentials';
+
+const shared = clientCredentialsType(PARTNER_PROVIDER);
+
+/** A partner API: client credentials in a JSON body, 1-hour tokens that cannot be refreshed (seed 002). */
+export class PartnerOAuth2Api implements ICredentialType {
+	name = 'partnerOAuth2Api';
+
+	displayName = 'Partner OAuth2 API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-jas/n8n-nodes-jas#partner-api';
+
+	icon = { light: 'file:icons/partner.svg', dark: 'file:icons/partner.dark.svg' } as const;
+
+	properties = shared.properties;
+
+	preAuthentication = shared.preAuthentication;
+
+	authenticate = shared.authenticate;
+
+	test = shared.test;
+}

@@ -1,0 +1,234 @@
+/**
+ * What JAS and Partner credentials share: their fields, how a credential's values become a token
+ * request, and n8n's `preAuthentication` hook. One implementation, parametrised by provider.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
+import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+
+export interface ClientCredentialsProvider {
+	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
+	label: string;
+	bodyStyle: TokenBodyStyle;
+	/** Appended to the Base URL when the Token URL is left empty. */
+	tokenPath: string;
+	defaultLifetimeSec: number;
+	defaultMarginSec: number;
+	baseUrlHint: string;
+}
+
+export const JAS_PROVIDER: ClientCredentialsProvider = {
+	credentialType: 'jasOAuth2Api',
+	label: 'JAS OAuth2 API',
+	bodyStyle: 'form',
+	tokenPath: '/oauth2/token',
+	defaultLifetimeSec: 600,
+	defaultMarginSec: 60,
+	baseUrlHint: 'The API URL shown in the My JAS Connect portal, e.g. https://api.jas.com',
+};
+
+export const PARTNER_PROVIDER: ClientCredentialsProvider = {
+	credentialType: 'partnerOAuth2Api',
+	label: 'Partner OAuth2 API',
+	bodyStyle: 'json',
+	tokenPath: '/api/oauth/token',
+	defaultLifetimeSec: 3600,
+	defaultMarginSec: 300,
+	baseUrlHint: 'The base URL of the partner API, e.g. https://partner.example.com',
+};
+
+export function clientCredentialsProperties(provider: ClientCredentialsProvider): INodeProperties[] {
+	return [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://api.example.com',
+			description: `${provider.baseUrlHint}. Relative URLs in the JAS Request node are resolved against it.`,
+		},
+		{
+			displayName: 'Token URL',
+			name: 'tokenUrl',
+			// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing -- a URL, not a token
+			type: 'string',
+			default: '',
+			placeholder: `<Base URL>${provider.tokenPath}`,
+			description: `Leave empty to use the Base URL followed by ${provider.tokenPath}`,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the provider's, set below
+		{
+			displayName: 'Renew Before Expiry (Seconds)',
+			name: 'renewalMarginSec',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: provider.defaultMarginSec,
+			description: `A new token is fetched this long before the current one expires (${provider.defaultLifetimeSec / 60}-minute tokens). Shrinks automatically for tokens that live shorter.`,
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The Token URL: as entered, or the Base URL plus the provider's documented path. */
+export function resolveTokenUrl(provider: ClientCredentialsProvider, credentials: ICredentialDataDecryptedObject): string {
+	const explicit = text(credentials.tokenUrl);
+	if (explicit) return explicit;
+	const base = text(credentials.baseUrl).replace(/\/+$/, '');
+	return base ? base + provider.tokenPath : '';
+}
+
+export interface ClientCredentialsSettings extends ClientCredentialsConfig {
+	cacheKey: string;
+	marginMs: number;
+}
+
+export function clientCredentialsSettings(
+	provider: ClientCredentialsProvider,
+	credentials: ICredentialDataDecryptedObject,
+): ClientCredentialsSettings {
+	const config: ClientCredentialsConfig = {
+		label: provider.label,
+		tokenUrl: resolveTokenUrl(provider, credentials),
+		clientId: text(credentials.clientId),
+		// Secrets are used verbatim: a trailing space may be part of one.
+		clientSecret: typeof credentials.clientSecret === 'string' ? credentials.clientSecret : '',
+		scope: text(credentials.scope),
+		bodyStyle: provider.bodyStyle,
+		defaultLifetimeSec: provider.defaultLifetimeSec,
+	};
+	const margin = Number(credentials.renewalMarginSec ?? provider.defaultMarginSec);
+	return {
+		...config,
+		cacheKey: tokenCacheKey(config),
+		marginMs: (Number.isFinite(margin) && margin >= 0 ? margin : provider.defaultMarginSec) * 1000,
+	};
+}
+
+/** A token with time left, from the process-wide cache or the token endpoint. */
+export async function getClientCredentialsToken(
+	settings: ClientCredentialsSettings,
+	http: TokenHttp,
+	engine: TokenEngine = tokenEngine,
+): Promise<CachedToken> {
+	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs);
+}
+
+/** A TokenHttp over n8n's own request helper, so n8n's proxy and egress settings apply. */
+export function n8nTokenHttp(helpers: IHttpRequestHelper['helpers']): TokenHttp {
+	return async (request) => {
+		const response = (await helpers.httpRequest({
+			url: request.url,
+			method: request.method,
+			headers: request.headers,
+			body: request.body,
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		})) as { statusCode: number; headers: Record<string, string | string[] | undefined>; body: unknown };
+		const body = response.body;
+		return {
+			status: response.statusCode,
+			headers: response.headers ?? {},
+			body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? ''),
+		};
+	};
+}
+
+/**
+ * n8n's preAuthentication: called when the stored token is empty, after a 401, or on a credential test.
+ * The stored token (if any) has just been rejected or is unknown, so exactly it is invalidated first.
+ */
+export async function preAuthenticate(
+	helper: IHttpRequestHelper,
+	provider: ClientCredentialsProvider,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
+	const settings = clientCredentialsSettings(provider, credentials);
+	const stored = text(credentials.accessToken);
+	if (stored) tokenEngine.invalidate(settings.cacheKey, stored);
+	const token = await getClientCredentialsToken(settings, n8nTokenHttp(helper.helpers));
+	return { accessToken: token.accessToken };
+}
+
+/**
+ * The Test button: repeats the documented token request itself, so it answers exactly "do this client
+ * id and secret work". (n8n runs preAuthentication first, whose errors already say what to fix.)
+ */
+function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
+	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.tokenPath}"}}`;
+	return {
+		request: {
+			method: 'POST',
+			url: tokenUrl,
+			headers: {
+				'Content-Type': provider.bodyStyle === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: {
+				grant_type: 'client_credentials',
+				client_id: '={{$credentials.clientId}}',
+				client_secret: '={{$credentials.clientSecret}}',
+			},
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: 'The Client ID or Client Secret is wrong.' } },
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'Access denied: check the Client ID and Client Secret, and that the application is subscribed to the API.' },
+			},
+		],
+	};
+}
+
+/** Everything a client-credentials credential class declares besides its name, label and icon. */
+export function clientCredentialsType(
+	provider: ClientCredentialsProvider,
+): Required<Pick<ICredentialType, 'properties' | 'preAuthentication' | 'authenticate' | 'test'>> {
+	return {
+		properties: clientCredentialsProperties(provider),
+		async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+			return await preAuthenticate(this, provider, credentials);
+		},
+		authenticate: {
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+		},
+		test: clientCredentialsTest(provider),
+	};
+}

@@ -1,0 +1,27 @@
+/** JTL-FFN hosts (seed 003): one OAuth server, separate API hosts for sandbox and production. */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export const JTL_OAUTH_URL = 'https://oauth2.api.jtl-software.com';
+
+export const JTL_API_URLS = {
+	sandbox: 'https://ffn-sbx.api.jtl-software.com/api',
+	production: 'https://ffn.api.jtl-software.com/api',
+} as const;
+
+export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write', 'ffn.fulfiller.read', 'ffn.fulfiller.write'] as const;
+
+function trimSlash(value: unknown): string {
+	return typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+}
+
+/** The API base URL the JAS Request node resolves relative paths against. */
+export function jtlApiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const environment = credentials.environment;
+	if (environment === 'custom') return trimSlash(credentials.customApiUrl);
+	return environment === 'production' ? JTL_API_URLS.production : JTL_API_URLS.sandbox;
+}
+
+/** n8n expression (evaluated by n8n over the credential's own fields) for an OAuth endpoint. */
+export function jtlOAuthEndpointExpression(path: '/authorize' | '/token'): string {
+	return `={{$self["environment"] === "custom" ? String($self["customOAuthUrl"] || "").trim().replace(/\\/+$/, "") + "${path}" : "${JTL_OAUTH_URL}${path}"}}`;
+}

@@ -1,0 +1,156 @@
+import { isFresh, renewalMarginMs, tokenCacheKey, TokenEngine } from '../../nodes/shared/tokenEngine';
+import type { TokenSet } from '../../nodes/shared/tokenRequest';
+
+function clock(start = 1_000_000) {
+	let now = start;
+	return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+function deferred<T>() {
+	let resolve!: (value: T) => void;
+	let reject!: (error: unknown) => void;
+	const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+	return { promise, resolve, reject };
+}
+
+function counter(lifetimeMs = 600_000) {
+	let n = 0;
+	const fetch = jest.fn(async (): Promise<TokenSet> => ({ accessToken: `token-${++n}`, lifetimeMs }));
+	return fetch;
+}
+
+describe('renewalMarginMs', () => {
+	it('uses the configured margin for long-lived tokens', () => {
+		expect(renewalMarginMs(600_000, 60_000)).toBe(60_000);
+	});
+	it('shrinks to a quarter of the lifetime for short tokens', () => {
+		expect(renewalMarginMs(2_000, 60_000)).toBe(500);
+		expect(renewalMarginMs(100_000, 60_000)).toBe(25_000);
+	});
+	it('never goes negative', () => {
+		expect(renewalMarginMs(1_000, -5)).toBe(0);
+	});
+});
+
+describe('tokenCacheKey', () => {
+	const base = { tokenUrl: 'https://a/oauth2/token', clientId: 'id', clientSecret: 'top-secret-value', scope: '' };
+	it('differs when the secret, URL, client or scope changes', () => {
+		const key = tokenCacheKey(base);
+		expect(tokenCacheKey({ ...base, clientSecret: 'other-secret' })).not.toBe(key);
+		expect(tokenCacheKey({ ...base, tokenUrl: 'https://b/oauth2/token' })).not.toBe(key);
+		expect(tokenCacheKey({ ...base, clientId: 'id2' })).not.toBe(key);
+		expect(tokenCacheKey({ ...base, scope: 'x' })).not.toBe(key);
+		expect(tokenCacheKey({ ...base })).toBe(key);
+	});
+	it('does not contain the secret', () => {
+		expect(tokenCacheKey(base)).not.toContain('top-secret-value');
+	});
+});
+
+describe('TokenEngine', () => {
+	it('fetches once and serves the cached token while fresh', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		const fetch = counter(600_000);
+		const a = await engine.getToken('k', fetch, 60_000);
+		c.advance(539_000);
+		const b = await engine.getToken('k', fetch, 60_000);
+		expect(a.accessToken).toBe('token-1');
+		expect(b.accessToken).toBe('token-1');
+		expect(fetch).toHaveBeenCalledTimes(1);
+	});
+
+	it('renews once the margin before expiry is reached', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		const fetch = counter(600_000);
+		const first = await engine.getToken('k', fetch, 60_000);
+		expect(first.expiresAtMs - first.renewAtMs).toBe(60_000);
+		c.advance(540_000);
+		expect(isFresh(first, c.now())).toBe(false);
+		const second = await engine.getToken('k', fetch, 60_000);
+		expect(second.accessToken).toBe('token-2');
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it('measures expiry from before the request was sent', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		const token = await engine.getToken(
+			'k',
+			async () => {
+				c.advance(5_000); // a slow token endpoint
+				return { accessToken: 't', lifetimeMs: 600_000 };
+			},
+			0,
+		);
+		expect(token.expiresAtMs).toBe(1_000_000 + 600_000);
+	});
+
+	it('single-flights any number of concurrent callers into one request', async () => {
+		const engine = new TokenEngine();
+		const gate = deferred<TokenSet>();
+		const fetch = jest.fn(async () => await gate.promise);
+		const callers = Array.from({ length: 100 }, async () => await engine.getToken('k', fetch, 1_000));
+		gate.resolve({ accessToken: 'shared', lifetimeMs: 600_000 });
+		const tokens = await Promise.all(callers);
+		expect(fetch).toHaveBeenCalledTimes(1);
+		expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['shared']));
+	});
+
+	it('passes a failure to every waiting caller, caches nothing, and asks again next time', async () => {
+		const engine = new TokenEngine();
+		const gate = deferred<TokenSet>();
+		const failing = jest.fn(async () => await gate.promise);
+		const callers = Array.from({ length: 5 }, async () => await engine.getToken('k', failing, 0));
+		gate.reject(new Error('boom'));
+		const results = await Promise.allSettled(callers);
+		expect(results.every((r) => r.status === 'rejected')).toBe(true);
+		expect(failing).toHaveBeenCalledTimes(1);
+		const fetch = counter();
+		expect((await engine.getToken('k', fetch, 0)).accessToken).toBe('token-1');
+	});
+
+	it('keeps credentials apart', async () => {
+		const engine = new TokenEngine();
+		const a = await engine.getToken('a', async () => ({ accessToken: 'A', lifetimeMs: 60_000 }), 0);
+		const b = await engine.getToken('b', async () => ({ accessToken: 'B', lifetimeMs: 60_000 }), 0);
+		expect([a.accessToken, b.accessToken]).toEqual(['A', 'B']);
+	});
+
+	it('invalidates exactly the rejected token', async () => {
+		const engine = new TokenEngine();
+		const fetch = counter();
+		const first = await engine.getToken('k', fetch, 0);
+		expect(engine.invalidate('k', first.accessToken)).toBe(true);
+		const second = await engine.getToken('k', fetch, 0);
+		expect(second.accessToken).toBe('token-2');
+		// A late 401 for the old token must not throw away the new one.
+		expect(engine.invalidate('k', first.accessToken)).toBe(false);
+		expect((await engine.getToken('k', fetch, 0)).accessToken).toBe('token-2');
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it('after a 401 burst, one new token serves every request in flight', async () => {
+		const engine = new TokenEngine();
+		const fetch = counter();
+		const old = await engine.getToken('k', fetch, 0);
+		const renewals = Array.from({ length: 20 }, async () => {
+			engine.invalidate('k', old.accessToken);
+			return await engine.getToken('k', fetch, 0);
+		});
+		const tokens = await Promise.all(renewals);
+		expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-2']));
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it('peek returns only fresh tokens and never fetches', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		expect(engine.peek('k')).toBeUndefined();
+		await engine.getToken('k', counter(10_000), 0);
+		expect(engine.peek('k')?.accessToken).toBe('token-1');
+		c.advance(10_000);
+		expect(engine.peek('k')).toBeUndefined();
+	});
+});

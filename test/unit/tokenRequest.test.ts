@@ -1,0 +1,151 @@
+import { TokenError } from '../../nodes/shared/tokenErrors';
+import {
+	buildTokenRequest,
+	type ClientCredentialsConfig,
+	parseTokenResponse,
+	requestToken,
+	type TokenHttpResponse,
+} from '../../nodes/shared/tokenRequest';
+
+const SECRET = 'sup3r-s3cret-value';
+const form: ClientCredentialsConfig = {
+	label: 'JAS OAuth2 API',
+	tokenUrl: 'https://jas.example/oauth2/token',
+	clientId: 'client one',
+	clientSecret: SECRET,
+	scope: '',
+	bodyStyle: 'form',
+	defaultLifetimeSec: 600,
+};
+const json: ClientCredentialsConfig = { ...form, label: 'Partner OAuth2 API', bodyStyle: 'json', defaultLifetimeSec: 3600 };
+
+const ok = (body: unknown, status = 200): TokenHttpResponse => ({ status, headers: {}, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+function errorOf(fn: () => unknown): TokenError {
+	try {
+		fn();
+	} catch (error) {
+		if (error instanceof TokenError) return error;
+		throw error;
+	}
+	throw new Error('expected a TokenError');
+}
+
+describe('buildTokenRequest', () => {
+	it('JAS: form body, form content type, no Authorization header', () => {
+		const request = buildTokenRequest(form);
+		expect(request.method).toBe('POST');
+		expect(request.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+		expect(request.headers).not.toHaveProperty('Authorization');
+		expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
+			grant_type: 'client_credentials',
+			client_id: 'client one',
+			client_secret: SECRET,
+		});
+	});
+	it('Partner: JSON body with JSON content type and Accept', () => {
+		const request = buildTokenRequest(json);
+		expect(request.headers).toEqual({ 'Content-Type': 'application/json', Accept: 'application/json' });
+		expect(JSON.parse(request.body)).toEqual({ grant_type: 'client_credentials', client_id: 'client one', client_secret: SECRET });
+	});
+	it('adds scope only when set', () => {
+		expect(new URLSearchParams(buildTokenRequest({ ...form, scope: 'a b' }).body).get('scope')).toBe('a b');
+	});
+});
+
+describe('parseTokenResponse', () => {
+	it('accepts the documented answer', () => {
+		expect(parseTokenResponse(form, ok({ access_token: 'abc', token_type: 'Bearer', expires_in: 600 }))).toEqual({ accessToken: 'abc', lifetimeMs: 600_000 });
+	});
+	it('accepts a lower-case token type and a numeric string lifetime', () => {
+		expect(parseTokenResponse(form, ok({ access_token: 'abc', token_type: 'bearer', expires_in: '30' })).lifetimeMs).toBe(30_000);
+	});
+	it('assumes the documented lifetime when expires_in is absent', () => {
+		expect(parseTokenResponse(json, ok({ access_token: 'abc' })).lifetimeMs).toBe(3_600_000);
+	});
+	it.each([
+		['missing access_token', { token_type: 'Bearer', expires_in: 600 }, /without an access_token/],
+		['empty access_token', { access_token: ' ', expires_in: 600 }, /without an access_token/],
+		['non-Bearer token type', { access_token: 'a', token_type: 'mac', expires_in: 600 }, /token_type "mac"/],
+		['non-numeric expires_in', { access_token: 'a', expires_in: 'soon' }, /unusable expires_in/],
+		['zero expires_in', { access_token: 'a', expires_in: 0 }, /unusable expires_in/],
+		['array body', [1], /not an object/],
+	])('rejects %s', (_name, body, message) => {
+		const error = errorOf(() => parseTokenResponse(form, ok(body)));
+		expect(error.kind).toBe('invalidResponse');
+		expect(error.message).toMatch(message);
+	});
+	it('says when an HTML page came back', () => {
+		expect(errorOf(() => parseTokenResponse(form, ok('<!doctype html><p>login</p>'))).message).toMatch(/HTML page/);
+	});
+	it('says when the body is not JSON', () => {
+		expect(errorOf(() => parseTokenResponse(form, ok('access_token=abc'))).message).toMatch(/not JSON/);
+	});
+});
+
+describe('requestToken', () => {
+	const noSleep = jest.fn(async () => undefined);
+	beforeEach(() => noSleep.mockClear());
+
+	async function failWith(response: TokenHttpResponse, config = form): Promise<TokenError> {
+		const error = await requestToken(config, { http: async () => response, sleep: noSleep }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(TokenError);
+		return error as TokenError;
+	}
+
+	it.each([
+		[400, 'badRequest', /form body \(Content-Type: application\/x-www-form-urlencoded\)/],
+		[415, 'badRequest', /expects a form body/],
+		[401, 'rejected', /Check the Client ID and Client Secret/],
+		[403, 'rejected', /subscribed to the API/],
+		[404, 'config', /Check the Token URL/],
+	])('maps %i to %s with a message that says what to fix', async (status, kind, message) => {
+		const error = await failWith(ok({ error: 'x', error_description: `echo ${SECRET}` }, status));
+		expect(error.kind).toBe(kind);
+		expect(error.status).toBe(status);
+		expect(error.message).toMatch(message);
+		expect(error.message).toContain('JAS OAuth2 API');
+		expect(error.message).not.toContain(SECRET);
+		expect(noSleep).not.toHaveBeenCalled();
+	});
+
+	it('retries 503 then succeeds', async () => {
+		const answers = [ok({}, 503), ok({}, 503), ok({ access_token: 'T', expires_in: 60 })];
+		const http = jest.fn(async () => answers.shift()!);
+		await expect(requestToken(form, { http, sleep: noSleep, random: () => 0 })).resolves.toEqual({ accessToken: 'T', lifetimeMs: 60_000 });
+		expect(http).toHaveBeenCalledTimes(3);
+		expect(noSleep).toHaveBeenCalledTimes(2);
+	});
+
+	it('honours Retry-After on 429 and gives up after the retries', async () => {
+		const http = jest.fn(async () => ({ status: 429, headers: { 'retry-after': '2' }, body: '{}' }));
+		const error = (await requestToken(form, { http, sleep: noSleep }).catch((e: unknown) => e)) as TokenError;
+		expect(error.kind).toBe('rateLimited');
+		expect(error.retryAfterMs).toBe(2000);
+		expect(http).toHaveBeenCalledTimes(3);
+		expect(noSleep).toHaveBeenCalledWith(2000);
+	});
+
+	it('turns a network failure into a network error without the secret', async () => {
+		const http = jest.fn(async () => {
+			throw new Error(`connect ECONNREFUSED (body had ${SECRET})`);
+		});
+		const error = (await requestToken(form, { http, sleep: noSleep }).catch((e: unknown) => e)) as TokenError;
+		expect(error.kind).toBe('network');
+		expect(error.message).toMatch(/Could not reach the token endpoint/);
+		expect(error.message).not.toContain(SECRET);
+		expect(http).toHaveBeenCalledTimes(3);
+	});
+
+	it('refuses an incomplete credential before any request', async () => {
+		const http = jest.fn();
+		const error = (await requestToken({ ...form, clientSecret: '' }, { http }).catch((e: unknown) => e)) as TokenError;
+		expect(error.kind).toBe('config');
+		expect(http).not.toHaveBeenCalled();
+	});
+
+	it('refuses an invalid Token URL', async () => {
+		const error = (await requestToken({ ...form, tokenUrl: 'jas.example/token' }, { http: jest.fn() }).catch((e: unknown) => e)) as TokenError;
+		expect(error.message).toMatch(/invalid Token URL/);
+	});
+});
