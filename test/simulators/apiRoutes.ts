@@ -41,7 +41,8 @@ export function deterministicBytes(count: number): Buffer {
 	return buf;
 }
 
-function echo(req: ApiRequest): Reply {
+/** `{ method, path, query, headers (no authorization/cookie), contentType, bytes, bodyText, bodyJson?, bodyBase64? }` */
+export function echoReply(req: ApiRequest): Reply {
 	const { authorization: _a, cookie: _c, ...headers } = req.headers;
 	const query: Record<string, string | string[]> = {};
 	for (const key of new Set(req.url.searchParams.keys())) {
@@ -174,7 +175,7 @@ export async function handleCommonApi(ctx: SimContext, req: ApiRequest): Promise
 		const tail = rest.map((s) => decodeURIComponent(s)).join('/');
 		switch (first) {
 			case 'echo':
-				return echo(req);
+				return echoReply(req);
 			case 'status':
 				return rest.length === 1 ? status(req, tail) : undefined;
 			case 'flaky':

@@ -170,3 +170,13 @@ export function requestBaseUrl(headers: { host?: string | undefined }, fallback:
 	const host = headers.host;
 	return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : fallback;
 }
+
+/** Parses an application/x-www-form-urlencoded body; a repeated parameter is an error (RFC 6749 §3.2). */
+export function parseForm(body: Buffer): { params: Map<string, string> } | { repeated: string } {
+	const params = new Map<string, string>();
+	for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
+		if (params.has(key)) return { repeated: key };
+		params.set(key, value);
+	}
+	return { params };
+}

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { configuredOutputs } from '../shared/routing';
+import { properties } from './description';
+import { executeJasRequest } from './execute';
+
+export class JasRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'JAS Request',
+		name: 'jasRequest',
+		icon: { light: 'file:jasRequest.svg', dark: 'file:jasRequest.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
+		description: 'Call any JAS, partner or JTL-FFN API endpoint; every item goes to one output by outcome',
+		defaults: { name: 'JAS Request' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [
+			{ name: 'jasOAuth2Api', required: true, displayOptions: { show: { authentication: ['jasOAuth2Api'] } } },
+			{ name: 'partnerOAuth2Api', required: true, displayOptions: { show: { authentication: ['partnerOAuth2Api'] } } },
+			{ name: 'jtlFfnOAuth2Api', required: true, displayOptions: { show: { authentication: ['jtlFfnOAuth2Api'] } } },
+		],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeJasRequest.call(this);
+	}
+}

@@ -1,0 +1,102 @@
+/**
+ * One API call as the node makes it: token, send, one renewal after a 401, and retries of 429/5xx/
+ * network failures within the retry policy. Returns the outcome; never throws for HTTP or network.
+ * Where 429 is handled: here, with the decisions in retry.ts.
+ */
+import type { Authorizer } from './authorizers';
+import type { PreparedRequest } from './requestBuilder';
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry';
+import { headerValue } from './responseBody';
+import { TokenError } from './tokenErrors';
+import { type EgressFilter, type HttpResponse, sendHttp, TransportError } from './transport';
+
+export interface CallSettings {
+	timeoutMs: number;
+	followRedirects: boolean;
+	maxRedirects: number;
+	allowUnauthorizedCerts: boolean;
+	egress?: EgressFilter;
+	signal?: AbortSignal;
+	retry: RetryPolicy;
+}
+
+export type CallOutcome =
+	| { kind: 'response'; response: HttpResponse; attempts: number; retryAfterMs?: number }
+	| { kind: 'network'; error: TransportError; attempts: number }
+	| { kind: 'token'; error: TokenError; attempts: number };
+
+/** Waits `ms`, or less if the execution is cancelled meanwhile (returns false then). */
+export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+	if (signal?.aborted) return false;
+	return await new Promise<boolean>((resolve) => {
+		const done = (completed: boolean) => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+			resolve(completed);
+		};
+		const onAbort = () => done(false);
+		const timer = setTimeout(() => done(true), ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls']);
+
+export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
+	let attempts = 0;
+	let retries = 0;
+	let waitedMs = 0;
+	let renewedAfter401 = false;
+	for (;;) {
+		let token: string;
+		try {
+			token = await auth.getToken();
+		} catch (error) {
+			if (error instanceof TokenError) return { kind: 'token', error, attempts };
+			throw error;
+		}
+		attempts++;
+		let status: number | null;
+		let retryAfterMs: number | undefined;
+		let outcome: CallOutcome;
+		try {
+			const response = await sendHttp({
+				method: request.method,
+				url: request.url,
+				headers: { ...request.headers, Authorization: `Bearer ${token}` },
+				body: request.body,
+				timeoutMs: settings.timeoutMs,
+				signal: settings.signal,
+				followRedirects: settings.followRedirects,
+				maxRedirects: settings.maxRedirects,
+				allowUnauthorizedCerts: settings.allowUnauthorizedCerts,
+				egress: settings.egress,
+			});
+			status = response.status;
+			if (status === 401 && !renewedAfter401) {
+				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
+				renewedAfter401 = true;
+				try {
+					await auth.rejected(token);
+				} catch (error) {
+					if (error instanceof TokenError) return { kind: 'token', error, attempts };
+					throw error;
+				}
+				continue;
+			}
+			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
+			outcome = { kind: 'response', response, attempts, retryAfterMs };
+			if (!isRetryableStatus(status)) return outcome;
+		} catch (error) {
+			if (!(error instanceof TransportError)) throw error;
+			outcome = { kind: 'network', error, attempts };
+			if (NEVER_RETRIED.has(error.code)) return outcome;
+			status = null;
+		}
+		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
+		if (!decision.retry) return outcome;
+		retries++;
+		waitedMs += decision.delayMs;
+		if (!(await cancellableSleep(decision.delayMs, settings.signal))) return outcome;
+	}
+}

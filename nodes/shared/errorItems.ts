@@ -1,0 +1,78 @@
+/** The JSON of an error item: what happened, what to do, and the request, never a secret. */
+import { STATUS_CODES } from 'node:http';
+
+import type { IDataObject } from 'n8n-workflow';
+
+export type ErrorSource = 'api' | 'token' | 'network' | 'input';
+
+/** Texts of the JAS error table (seed 000), used wherever the API documents them. */
+export const JAS_STATUS_TEXT: Readonly<Record<number, string>> = {
+	400: 'Client or Validation Error',
+	401: 'Authentication Failure',
+	403: 'Access Denied',
+	404: 'Requested Resource not Found',
+	405: 'Method not allowed',
+	406: 'Unsupported Accept Header',
+	409: 'Inconsistent/Conflicting State',
+	415: 'Unsupported Content-type',
+	429: 'Rate Limit Exceeded',
+	500: 'Unexpected Server Error',
+};
+
+export function statusTextFor(status: number): string {
+	return JAS_STATUS_TEXT[status] ?? STATUS_CODES[status] ?? 'Unknown Status';
+}
+
+const ADVICE: Readonly<Record<number, string>> = {
+	400: 'Check the body and parameters against the API documentation; error.body has the details.',
+	401: 'The token was renewed and rejected again: check that the credential\'s client may use this API.',
+	403: 'The client lacks a subscription, role or scope for this endpoint (for JTL-FFN, check the scopes in the credential and reconnect).',
+	404: 'Check the URL path. For JTL-FFN, log in to the FFN portal once so your user exists.',
+	405: 'This endpoint does not accept this method: check the Method.',
+	406: 'The API cannot answer in the requested format: set an Accept header it supports.',
+	409: 'The resource is in a state that conflicts with this request: reload it and try again.',
+	415: 'The API does not accept this body format: choose the body type the endpoint documents.',
+	429: 'The API is rate limiting: lower Concurrency, or try again later.',
+};
+
+/** What went wrong and what to do, for an HTTP error answer. */
+export function apiErrorMessage(status: number, attempts: number, retryAfterSec?: number): string {
+	const head = `The API answered ${status} ${statusTextFor(status)}`;
+	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+	const wait = retryAfterSec !== undefined ? ` It asked to wait ${retryAfterSec} s.` : '';
+	const advice = ADVICE[status] ?? (status >= 500 ? 'The server failed: try again later, or ask the provider if it persists.' : '');
+	return `${head}${tries}.${wait} ${advice}`.trim();
+}
+
+export interface ErrorDetails {
+	status: number | null;
+	statusText: string;
+	message: string;
+	source: ErrorSource;
+	attempts: number;
+	retryAfter?: number;
+	body?: unknown;
+	headers?: IDataObject;
+	request: { method: string; url: string };
+	pagesFetched?: number;
+}
+
+/**
+ * `outcome` names the output the item left through. It also keeps n8n's "continue using error output"
+ * from moving routed items away: n8n only moves items whose JSON is nothing but an error.
+ */
+export function errorJson(outcome: string, details: ErrorDetails): IDataObject {
+	const error: IDataObject = {
+		status: details.status,
+		statusText: details.statusText,
+		message: details.message,
+		source: details.source,
+		attempts: details.attempts,
+		request: details.request,
+	};
+	if (details.retryAfter !== undefined) error.retryAfter = details.retryAfter;
+	if (details.body !== undefined) error.body = details.body as IDataObject;
+	if (details.headers !== undefined) error.headers = details.headers;
+	if (details.pagesFetched !== undefined) error.pagesFetched = details.pagesFetched;
+	return { outcome, error };
+}

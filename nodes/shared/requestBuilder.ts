@@ -1,0 +1,140 @@
+/**
+ * Turns one item's resolved parameters into an HTTP request. Pure: every problem is an InputError whose
+ * message says what to fix; the node decides whether that stops the workflow or routes the item.
+ */
+import { validateHeaders } from './transport';
+
+export class InputError extends Error {
+	readonly name = 'InputError';
+}
+
+export type BodyType = 'none' | 'json' | 'form' | 'raw' | 'binary';
+
+export interface NameValue {
+	name?: string;
+	value?: unknown;
+}
+
+export interface ItemRequestParameters {
+	method: string;
+	url: string;
+	query: NameValue[];
+	headers: NameValue[];
+	bodyType: BodyType;
+	/** The JSON parameter: a string to parse, or an object n8n already parsed. */
+	jsonBody?: unknown;
+	formBody?: NameValue[];
+	rawBody?: string;
+	rawContentType?: string;
+	/** For bodyType binary: the file, read by the node from the input item. */
+	binary?: { data: Buffer; mimeType: string };
+}
+
+export interface PreparedRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body?: string | Buffer;
+}
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Resolves `url` against the API base URL. A path is appended to the base path (JTL's base ends in
+ * /api, which WHATWG URL resolution would drop); an absolute URL must stay on the API's origin, since
+ * the credential's token is only ever sent there.
+ */
+export function resolveUrl(baseUrl: string, url: string): URL {
+	const trimmed = url.trim();
+	if (trimmed === '') throw new InputError('The URL is empty. Enter a path such as /v1/users/current, or a full URL.');
+	let base: URL | undefined;
+	try {
+		base = baseUrl ? new URL(baseUrl) : undefined;
+	} catch {
+		throw new InputError(`The credential's API URL "${baseUrl}" is not a valid URL. Fix it in the credential.`);
+	}
+	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
+		let absolute: URL;
+		try {
+			absolute = new URL(trimmed);
+		} catch {
+			throw new InputError(`The URL "${trimmed}" is not valid. Enter a path such as /v1/users/current, or a full http(s) URL.`);
+		}
+		if (absolute.protocol !== 'http:' && absolute.protocol !== 'https:') {
+			throw new InputError(`The URL "${trimmed}" uses ${absolute.protocol}; only http and https are supported.`);
+		}
+		if (base && absolute.origin !== base.origin) {
+			throw new InputError(
+				`The URL "${absolute.origin}" is not on the credential's API host (${base.origin}). The token is only sent to that host: use a path, or a credential for the other host.`,
+			);
+		}
+		return absolute;
+	}
+	if (!base) throw new InputError('The credential has no API URL, so a relative URL cannot be resolved. Set it in the credential or use a full URL.');
+	const joined = base.href.replace(/\/+$/, '') + '/' + trimmed.replace(/^\/+/, '');
+	try {
+		return new URL(joined);
+	} catch {
+		throw new InputError(`The URL "${trimmed}" is not valid.`);
+	}
+}
+
+function named(list: NameValue[], what: string): Array<[string, string]> {
+	return list.map(({ name, value }, index) => {
+		const key = typeof name === 'string' ? name.trim() : '';
+		if (!key) throw new InputError(`${what} ${index + 1} has no name. Give it a name or remove it.`);
+		return [key, value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)];
+	});
+}
+
+function jsonBodyText(value: unknown): string {
+	if (typeof value !== 'string') return JSON.stringify(value ?? {});
+	const text = value.trim();
+	if (text === '') return '{}';
+	try {
+		JSON.parse(text);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new InputError(`The JSON body is not valid JSON (${reason}). Check quotes and commas, and wrap text from expressions in quotes.`);
+	}
+	return text;
+}
+
+export function buildRequest(baseUrl: string, p: ItemRequestParameters): PreparedRequest {
+	const method = p.method.toUpperCase();
+	const url = resolveUrl(baseUrl, p.url);
+	for (const [name, value] of named(p.query, 'Query parameter')) url.searchParams.append(name, value);
+
+	const headers: Record<string, string> = { Accept: 'application/json, text/plain;q=0.9, */*;q=0.8' };
+	let body: string | Buffer | undefined;
+	const bodyType = METHODS_WITH_BODY.has(method) ? p.bodyType : 'none';
+	if (bodyType === 'json') {
+		body = jsonBodyText(p.jsonBody);
+		headers['Content-Type'] = 'application/json';
+	} else if (bodyType === 'form') {
+		body = new URLSearchParams(named(p.formBody ?? [], 'Form field')).toString();
+		headers['Content-Type'] = 'application/x-www-form-urlencoded';
+	} else if (bodyType === 'raw') {
+		body = p.rawBody ?? '';
+		headers['Content-Type'] = p.rawContentType?.trim() || 'text/plain';
+	} else if (bodyType === 'binary') {
+		if (!p.binary) throw new InputError('No file to send: the input item has no binary data in the chosen field.');
+		body = p.binary.data;
+		headers['Content-Type'] = p.binary.mimeType || 'application/octet-stream';
+	}
+
+	// User headers replace ours case-insensitively; Authorization always comes from the credential.
+	for (const [name, value] of named(p.headers, 'Header')) {
+		if (name.toLowerCase() === 'authorization') {
+			throw new InputError('Do not set an Authorization header: the token from the credential is sent for you.');
+		}
+		for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+		headers[name] = value;
+	}
+	try {
+		validateHeaders(headers);
+	} catch (error) {
+		throw new InputError(error instanceof Error ? error.message : String(error));
+	}
+	return { method, url: url.href, headers, body };
+}

@@ -1,0 +1,632 @@
+/**
+ * Runs one node's `execute()` through n8n's own execution engine (n8n-core `WorkflowExecute`), so
+ * parameters, expressions, "On Error" settings, pairedItem, binary data, credentials and the
+ * cancel signal behave as in a real n8n instance.
+ *
+ * The node under test is placed in a two-node workflow: an "Input" node (a pass-through that emits
+ * the test's items) connected to the node under test. `WorkflowExecute.processRunExecutionData` runs
+ * it exactly like the editor's "Execute workflow" (mode `manual`, execution order v1), and the node's
+ * output is read back from `runData`, i.e. after n8n's own post-processing (automatic pairedItem,
+ * error-output routing, `continueOnFail` pass-through, `item.error` normalisation).
+ *
+ * Runtime: binary data uses n8n's default `filesystem` mode in a per-test-file temp directory
+ * (N8N_USER_FOLDER is pointed there, so nothing touches ~/.n8n); expressions use the default
+ * (legacy, in-process) engine; logging is silenced unless N8N_LOG_LEVEL is set.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { Container } from '@n8n/di';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	getAdditionalKeys,
+	prepareBinaryData,
+	WorkflowExecute,
+} from 'n8n-core';
+import {
+	createRunExecutionData,
+	deepCopy,
+	ICredentialsHelper,
+	isExpression,
+	isNodeClassInstance,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialsExpressionResolveValues,
+	ICredentialType,
+	IExecuteData,
+	IExecuteFunctions,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeOutputConfiguration,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRequestOptionsSimplified,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	NodeConnectionType,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------
+
+export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
+export interface RunNodeOptions {
+	/** Instance of the node class under test. */
+	node: INodeType;
+	/** Node parameters as saved in a workflow (defaults are filled in by n8n's `Workflow`, as on load). */
+	parameters: INodeParameters;
+	/** Input items (json + optional binary). They are deep-copied; the test's objects are not mutated. */
+	items: INodeExecutionData[];
+	/** Decrypted credential data by credential type name; each becomes a credential selected on the node. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * Shorthand for `onError: 'continueErrorOutput'` (the node setting "On Error: Continue (using error
+	 * output)"). `onError` wins when both are given.
+	 */
+	continueOnFail?: boolean;
+	/** The node's "On Error" setting as n8n stores it (`node.onError`). Default: `stopWorkflow`. */
+	onError?: OnErrorSetting;
+	/** Aborting it cancels the execution the way n8n does; the node sees it via `getExecutionCancelSignal()`. */
+	signal?: AbortSignal;
+	/** Defaults to `description.defaultVersion`, else the highest of `description.version`. */
+	typeVersion?: number;
+	/** Merged over `this.helpers` before the node runs (e.g. `refreshOAuth2Token`, `getSecureEgressFilter`). */
+	helpersOverride?: Partial<IExecuteFunctions['helpers']>;
+	/**
+	 * Addition to the agreed API: credential type classes (e.g. `new JasOAuth2Api()`). With them the
+	 * credentials helper behaves like n8n's: credential defaults are applied, and `authenticate`,
+	 * `preAuthentication` (expirable property) and `runPreAuthentication` call the type. Without a
+	 * type, `authenticate` leaves the request unchanged and pre-authentication is skipped.
+	 */
+	credentialTypes?: ICredentialType[];
+}
+
+export interface RunNodeResult {
+	/** One array per main output, in output order (including the "Error" output for `continueErrorOutput`). */
+	outputs: INodeExecutionData[][];
+	/** The node's computed output display names for these parameters (as the editor shows them). */
+	outputNames: string[];
+	/** What the node persisted through `updateCredentials` / `updateCredentialsOauthTokenData`, in order. */
+	credentialUpdates: Array<{ type: string; data: ICredentialDataDecryptedObject }>;
+}
+
+/**
+ * Runs the node once over `items`. Resolves with its outputs; rejects with the error the node threw
+ * (the original object, e.g. a `NodeOperationError`) when the execution stops on it, as with
+ * "On Error: Stop Workflow". With a continue setting n8n does not fail, so neither does this.
+ */
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	await ensureRuntime();
+	const executionId = `${++executionCounter}`;
+	const { description } = options.node;
+	const typeVersion = options.typeVersion ?? defaultTypeVersion(options.node);
+	const nodeTypeName = `${PACKAGE_NAME}.${description.name}`;
+	const nodeName = description.defaults.name ?? description.displayName;
+	const inputName = nodeName === INPUT_NODE_NAME ? `${INPUT_NODE_NAME} Items` : INPUT_NODE_NAME;
+	const onError = options.onError ?? (options.continueOnFail ? 'continueErrorOutput' : undefined);
+
+	const inputItems = options.items.map((item) => deepCopy(item));
+	let thrown: { error: unknown } | undefined;
+	const capture = (error: unknown) => {
+		thrown = { error };
+	};
+
+	const nodeTypes = createNodeTypes({
+		[nodeTypeName]: wrapNodeUnderTest(options.node, options.helpersOverride, capture),
+		[INPUT_NODE_TYPE]: createInputNodeType(inputItems),
+	});
+
+	const credentialsStore = new Map(
+		Object.entries(options.credentials ?? {}).map(([type, data]) => [type, deepCopy(data)]),
+	);
+	const credentialsHelper = new TestCredentialsHelper(credentialsStore, options.credentialTypes ?? []);
+
+	const nodeUnderTest: INode = {
+		id: `node-${executionId}`,
+		name: nodeName,
+		type: nodeTypeName,
+		typeVersion,
+		position: [220, 0],
+		parameters: deepCopy(options.parameters),
+		...(onError ? { onError } : {}),
+		...(credentialsStore.size
+			? {
+					credentials: Object.fromEntries(
+						[...credentialsStore.keys()].map((type) => [type, { id: `credential-${type}`, name: type }]),
+					),
+				}
+			: {}),
+	};
+	const inputNode: INode = {
+		id: `input-${executionId}`,
+		name: inputName,
+		type: INPUT_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+
+	const workflowData: IWorkflowBase = {
+		id: WORKFLOW_ID,
+		name: 'runNode harness',
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [inputNode, nodeUnderTest],
+		connections: {
+			[inputName]: { main: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes: workflowData.nodes,
+		connections: workflowData.connections,
+		active: false,
+		nodeTypes,
+		settings: workflowData.settings,
+		staticData: {},
+	});
+
+	const mode: WorkflowExecuteMode = 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const additionalData = createAdditionalData(executionId, credentialsHelper, hooks);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{ node: workflow.getNode(inputName)!, data: { main: [[{ json: {} }]] }, source: null },
+			],
+		},
+	});
+	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
+	const execution = workflowExecute.processRunExecutionData(workflow);
+
+	// n8n cancels an execution through the PCancelable it returns, which aborts the signal the node gets
+	// from getExecutionCancelSignal(). Wired when the node starts, so an already-aborted signal still
+	// reaches the node (instead of the execution stopping before it).
+	const { signal } = options;
+	let detachSignal = () => {};
+	if (signal) {
+		const cancel = () => execution.cancel();
+		hooks.addHandler('nodeExecuteBefore', (name) => {
+			if (name !== nodeName) return;
+			if (signal.aborted) cancel();
+			else {
+				signal.addEventListener('abort', cancel, { once: true });
+				detachSignal = () => signal.removeEventListener('abort', cancel);
+			}
+		});
+	}
+
+	let run: IRun;
+	try {
+		run = await execution;
+	} finally {
+		detachSignal();
+	}
+
+	const task = run.data.resultData.runData[nodeName]?.[0];
+	const main = task?.data?.[NodeConnectionTypes.Main];
+	if (!task || !main) {
+		if (thrown) throw thrown.error;
+		const failure = task?.error ?? run.data.resultData.error;
+		if (failure) throw failure;
+		throw new Error(`runNode: node "${nodeName}" did not run (execution status "${run.status}")`);
+	}
+
+	const outputTypes = NodeHelpers.getNodeOutputs(workflow, nodeUnderTest, description);
+	const mainOutputs = outputTypes
+		.map((output, index) => ({ output, index }))
+		.filter(({ output }) => connectionType(output) === NodeConnectionTypes.Main);
+	const outputNames = mainOutputs.map(({ output, index }) => outputDisplayName(output, index, description.outputNames));
+	const outputCount = Math.max(mainOutputs.length, main.length);
+	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
+
+	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates };
+}
+
+/** Reads binary data the node produced (or any binary data object) back as a Buffer. */
+export async function binaryBuffer(item: INodeExecutionData, property: string): Promise<Buffer> {
+	await ensureRuntime();
+	const binary = item.binary?.[property];
+	if (!binary) {
+		const present = Object.keys(item.binary ?? {});
+		throw new Error(`Item has no binary property "${property}" (present: ${present.join(', ') || 'none'})`);
+	}
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/** Creates binary input the way an upstream node would, with `this.helpers.prepareBinaryData`. */
+export async function binaryInput(data: Buffer, fileName: string, mimeType: string): Promise<IBinaryData> {
+	await ensureRuntime();
+	return await prepareBinaryData(data, UPSTREAM_EXECUTION_ID, WORKFLOW_ID, fileName, mimeType);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime (DI container, binary data, temp folder)
+// ---------------------------------------------------------------------------------------------
+
+const PACKAGE_NAME = 'n8n-nodes-jas';
+const INPUT_NODE_TYPE = `${PACKAGE_NAME}.runNodeHarnessInput`;
+const INPUT_NODE_NAME = 'Input';
+const WORKFLOW_ID = 'runNodeHarness';
+const UPSTREAM_EXECUTION_ID = 'upstream';
+let executionCounter = 0;
+
+let runtime: Promise<void> | undefined;
+
+/**
+ * Prepares the process-wide n8n runtime once per test file (jest gives each file its own modules and
+ * process.env): a throw-away user folder for InstanceSettings' config file and the binary data store,
+ * silent logging, and `BinaryDataService` in n8n's default `filesystem` mode.
+ */
+async function ensureRuntime(): Promise<void> {
+	runtime ??= setUpRuntime();
+	await runtime;
+}
+
+async function setUpRuntime(): Promise<void> {
+	const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-run-node-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	process.env.N8N_LOG_LEVEL ??= 'silent';
+	delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
+	delete process.env.N8N_DEFAULT_BINARY_DATA_MODE;
+	const cleanup = () => rmSync(userFolder, { recursive: true, force: true });
+	if (typeof afterAll === 'function') afterAll(cleanup);
+	await Container.get(BinaryDataService).init();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node types
+// ---------------------------------------------------------------------------------------------
+
+function defaultTypeVersion(nodeType: INodeType): number {
+	const { version, defaultVersion } = nodeType.description;
+	if (defaultVersion !== undefined) return defaultVersion;
+	return Array.isArray(version) ? Math.max(...version) : version;
+}
+
+function createNodeTypes(types: Record<string, INodeType>): INodeTypes {
+	const get = (name: string): INodeType => {
+		const type = types[name];
+		if (!type) throw new Error(`runNode: unknown node type "${name}"`);
+		return type;
+	};
+	return {
+		getByName: get,
+		getByNameAndVersion: (name) => get(name),
+		getKnownTypes: () =>
+			Object.fromEntries(Object.keys(types).map((name) => [name, { className: name, sourcePath: '' }])),
+	};
+}
+
+/**
+ * The node type seen by n8n: the test's instance (prototype chain, so description, methods and a
+ * class-style node's tag stay as they are), with `execute` wrapped to apply `helpersOverride` to the
+ * real ExecuteContext and to keep the original thrown error (n8n stores only a plain copy of it).
+ */
+function wrapNodeUnderTest(
+	nodeType: INodeType,
+	helpersOverride: RunNodeOptions['helpersOverride'],
+	capture: (error: unknown) => void,
+): INodeType {
+	const original = nodeType.execute;
+	if (!original) throw new Error('runNode: the node has no execute() method');
+	const wrapped = Object.create(nodeType) as INodeType;
+	const prepare = (context: IExecuteFunctions) => {
+		if (helpersOverride) Object.assign(context.helpers, helpersOverride);
+	};
+	if (isNodeClassInstance(nodeType)) {
+		const execute = original as unknown as (context: IExecuteFunctions, ...rest: unknown[]) => unknown;
+		(wrapped as unknown as { execute: typeof execute }).execute = async (context, ...rest) => {
+			prepare(context);
+			try {
+				return await execute.call(nodeType, context, ...rest);
+			} catch (error) {
+				capture(error);
+				throw error;
+			}
+		};
+	} else {
+		wrapped.execute = async function (this: IExecuteFunctions, ...rest: unknown[]) {
+			prepare(this);
+			try {
+				return await (original as (this: IExecuteFunctions, ...args: unknown[]) => ReturnType<typeof original>).apply(
+					this,
+					rest,
+				);
+			} catch (error) {
+				capture(error);
+				throw error;
+			}
+		} as INodeType['execute'];
+	}
+	return wrapped;
+}
+
+/** Stands in for the upstream node: emits the test's items, each paired with the single trigger item. */
+function createInputNodeType(items: INodeExecutionData[]): INodeType {
+	return {
+		description: {
+			displayName: 'Input',
+			name: 'runNodeHarnessInput',
+			group: ['input'],
+			version: 1,
+			description: 'Emits the items given to runNode()',
+			defaults: { name: INPUT_NODE_NAME },
+			inputs: [],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute() {
+			return [items.map((item) => ({ ...item, pairedItem: { item: 0 } }))];
+		},
+	};
+}
+
+function connectionType(output: NodeConnectionType | INodeOutputConfiguration): NodeConnectionType {
+	return typeof output === 'string' ? output : output.type;
+}
+
+function outputDisplayName(
+	output: NodeConnectionType | INodeOutputConfiguration,
+	index: number,
+	outputNames: string[] | undefined,
+): string {
+	if (typeof output !== 'string' && output.displayName) return output.displayName;
+	return outputNames?.[index] ?? '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// additionalData and credentials
+// ---------------------------------------------------------------------------------------------
+
+function createAdditionalData(
+	executionId: string,
+	credentialsHelper: ICredentialsHelper,
+	hooks: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	const unavailable = (what: string) => async () => {
+		throw new Error(`runNode: ${what} is not available in the test harness`);
+	};
+	const baseUrl = 'http://localhost:5678';
+	return {
+		credentialsHelper,
+		hooks,
+		executionId,
+		workflowId: WORKFLOW_ID,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: `${baseUrl}/rest`,
+		instanceBaseUrl: `${baseUrl}/`,
+		formBaseUrl: `${baseUrl}/form`,
+		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
+		formTestBaseUrl: `${baseUrl}/form-test`,
+		webhookBaseUrl: `${baseUrl}/webhook`,
+		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
+		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
+		mcpBaseUrl: `${baseUrl}/mcp`,
+		mcpTestBaseUrl: `${baseUrl}/mcp-test`,
+		variables: {},
+		executeWorkflow: unavailable('executeWorkflow'),
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: unavailable('startRunnerTask'),
+		externalSecretsProxy: {
+			hasProvider: () => false,
+			hasSecret: () => false,
+			getSecret: () => undefined,
+			listProviders: () => [],
+			listSecrets: () => [],
+		} as unknown as IWorkflowExecuteAdditionalData['externalSecretsProxy'],
+	};
+}
+
+/** Like n8n, a credential's preAuthentication hook gets `helpers.httpRequest` and nothing else. */
+function httpRequestOnly(helpers: IHttpRequestHelper): IHttpRequestHelper {
+	return { helpers: { httpRequest: async (options) => await helpers.helpers.httpRequest(options) } };
+}
+
+/**
+ * Credentials helper over plain decrypted data. Mirrors n8n's CLI CredentialsHelper where it matters
+ * to a node: `getDecrypted` applies the credential type's defaults (if the type is known) and resolves
+ * expressions, `updateCredentials*` persist into the in-memory store (later reads in the same run see
+ * them) and are recorded.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	readonly updates: RunNodeResult['credentialUpdates'] = [];
+
+	private readonly types: Map<string, ICredentialType>;
+
+	constructor(
+		private readonly store: Map<string, ICredentialDataDecryptedObject>,
+		credentialTypes: ICredentialType[],
+	) {
+		super();
+		this.types = new Map(credentialTypes.map((type) => [type.name, type]));
+	}
+
+	getParentTypes(name: string): string[] {
+		const parents = this.types.get(name)?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		const credentialType = this.types.get(type);
+		if (!credentialType) return [];
+		const properties: INodeProperties[] = [];
+		for (const parent of credentialType.extends ?? []) {
+			NodeHelpers.mergeNodeProperties(properties, this.getCredentialsProperties(parent));
+		}
+		NodeHelpers.mergeNodeProperties(properties, credentialType.properties);
+		return properties;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.types.get(typeName)?.authenticate;
+		if (typeof authenticate === 'function') {
+			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
+		}
+		if (authenticate?.type === 'generic' && workflow && node) {
+			const resolve = (value: string) => {
+				if (!isExpression(value)) return value;
+				const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', {
+					$credentials: credentials,
+				});
+				return resolved ? String(resolved) : '';
+			};
+			const target = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
+			for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+				const bucket = (target[outerKey] ??= {});
+				for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
+					bucket[resolve(key)] = resolve(String(value));
+				}
+			}
+		}
+		return requestOptions as IHttpRequestOptions;
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = this.types.get(typeName);
+		const expirable = credentialType?.properties.find(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
+		if (!credentialType || !expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await credentialType.preAuthentication.call(httpRequestOnly(helpers), credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const nodeCredentials = node.credentials?.[typeName];
+		if (!nodeCredentials) return undefined;
+		await this.updateCredentials(nodeCredentials, typeName, { ...(this.store.get(typeName) ?? {}), ...output });
+		return Object.assign(credentials, output);
+	}
+
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const preAuthentication = this.types.get(typeName)?.preAuthentication;
+		if (typeof preAuthentication !== 'function') return undefined;
+		return (await preAuthentication.call(httpRequestOnly(helpers), credentials)) ?? undefined;
+	}
+
+	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+		const data = this.stored(type);
+		return {
+			id: nodeCredentials.id ?? undefined,
+			name: nodeCredentials.name,
+			type,
+			data: undefined,
+			getData: () => deepCopy(data),
+			getDataKey: () => type,
+			getDataToSave: () => ({ id: nodeCredentials.id ?? undefined, name: nodeCredentials.name, type, data: '' }),
+			hasNodeAccess: () => true,
+			setData: (newData: ICredentialDataDecryptedObject) => this.store.set(type, deepCopy(newData)),
+			updateData: (toUpdate: ICredentialDataDecryptedObject) =>
+				this.store.set(type, { ...this.stored(type), ...deepCopy(toUpdate) }),
+		} as unknown as ICredentials;
+	}
+
+	async getDecrypted(
+		additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		mode: WorkflowExecuteMode,
+		executeData?: IExecuteData,
+		raw?: boolean,
+		expressionResolveValues?: ICredentialsExpressionResolveValues,
+	): Promise<ICredentialDataDecryptedObject> {
+		const original = deepCopy(this.stored(type));
+		if (raw) return original;
+		const properties = this.getCredentialsProperties(type);
+		let data: ICredentialDataDecryptedObject = properties.length
+			? (NodeHelpers.getNodeParameters(properties, original as INodeParameters, true, false, null, null) as
+					| ICredentialDataDecryptedObject
+					| null) ?? {}
+			: original;
+		if (properties.length) {
+			for (const key of ['oauthTokenData', 'allowedHttpRequestDomains', 'allowedDomains']) {
+				if (data[key] === undefined && original[key] !== undefined) data[key] = original[key];
+			}
+		}
+		if (expressionResolveValues) {
+			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+			data = workflow.expression.getParameterValue(
+				data as INodeParameters,
+				runExecutionData,
+				runIndex,
+				itemIndex,
+				node.name,
+				connectionInputData,
+				mode,
+				getAdditionalKeys(additionalData, mode, null, { isCredential: true }),
+				executeData,
+				false,
+				data,
+			) as ICredentialDataDecryptedObject;
+		}
+		return data;
+	}
+
+	async updateCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
+		this.store.set(type, deepCopy(data));
+		this.updates.push({ type, data: deepCopy(data) });
+	}
+
+	async updateCredentialsOauthTokenData(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
+		this.store.set(type, { ...this.stored(type), oauthTokenData: deepCopy(data.oauthTokenData) });
+		this.updates.push({ type, data: deepCopy(data) });
+	}
+
+	private stored(type: string): ICredentialDataDecryptedObject {
+		const data = this.store.get(type);
+		if (!data) throw new Error(`runNode: no credentials of type "${type}" were given`);
+		return data;
+	}
+}
