@@ -1,9 +1,9 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// tsc compiles only TypeScript; n8n loads node and credential icons from dist/ beside the compiled classes.
+// tsc compiles only TypeScript; n8n loads icons and the node's codex file (*.node.json) from dist/ beside the classes.
 task('build:icons', () =>
-	src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { encoding: false, base: '.' }).pipe(
+	src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], { encoding: false, base: '.' }).pipe(
 		dest(path.resolve('dist')),
 	),
 );

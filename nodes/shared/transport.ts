@@ -385,6 +385,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 
 	const dispatcher = dispatcherFor(request.allowUnauthorizedCerts === true, request.egress);
 	const originalOrigin = url.origin;
+	const originalTarget = `${method} ${displayUrl(url.href)}`;
 	let headers = { ...request.headers };
 	let body = request.body;
 	let redirects = 0;
@@ -453,7 +454,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			if (redirects >= maxRedirects) {
 				throw fail(
 					'tooManyRedirects',
-					`${displayUrl(request.url)} redirected more than ${maxRedirects} time(s) (last to ${displayUrl(next.href)}). Check the URL, or raise the redirect limit.`,
+					`${originalTarget} was redirected more than ${maxRedirects} time(s) (last to ${displayUrl(next.href)}). Check the URL, or raise the redirect limit.`,
 				);
 			}
 			redirects++;

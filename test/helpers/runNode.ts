@@ -274,27 +274,26 @@ const WORKFLOW_ID = 'runNodeHarness';
 const UPSTREAM_EXECUTION_ID = 'upstream';
 let executionCounter = 0;
 
+/**
+ * n8n's process-wide runtime, prepared once per test file (jest gives each file its own module registry
+ * and process.env): a throw-away user folder for InstanceSettings' config file and the binary data
+ * store (removed after the file's tests), silent logging unless N8N_LOG_LEVEL is set, and
+ * `BinaryDataService` in n8n's default `filesystem` mode.
+ */
+const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-run-node-'));
+process.env.N8N_USER_FOLDER = userFolder;
+process.env.N8N_LOG_LEVEL ??= 'silent';
+delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
+delete process.env.N8N_DEFAULT_BINARY_DATA_MODE;
+const removeUserFolder = () => rmSync(userFolder, { recursive: true, force: true });
+if (typeof afterAll === 'function') afterAll(removeUserFolder);
+else process.once('exit', removeUserFolder);
+
 let runtime: Promise<void> | undefined;
 
-/**
- * Prepares the process-wide n8n runtime once per test file (jest gives each file its own modules and
- * process.env): a throw-away user folder for InstanceSettings' config file and the binary data store,
- * silent logging, and `BinaryDataService` in n8n's default `filesystem` mode.
- */
 async function ensureRuntime(): Promise<void> {
-	runtime ??= setUpRuntime();
+	runtime ??= Container.get(BinaryDataService).init();
 	await runtime;
-}
-
-async function setUpRuntime(): Promise<void> {
-	const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-run-node-'));
-	process.env.N8N_USER_FOLDER = userFolder;
-	process.env.N8N_LOG_LEVEL ??= 'silent';
-	delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
-	delete process.env.N8N_DEFAULT_BINARY_DATA_MODE;
-	const cleanup = () => rmSync(userFolder, { recursive: true, force: true });
-	if (typeof afterAll === 'function') afterAll(cleanup);
-	await Container.get(BinaryDataService).init();
 }
 
 // ---------------------------------------------------------------------------------------------
