@@ -192,15 +192,15 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 			error = tokenEndpointError(config, response, now());
 		} catch (cause) {
 			if (cause instanceof TokenError) throw cause;
-			// The user stopped the execution: no retry, no further requests.
-			const aborted = (cause as { code?: unknown } | null)?.code === 'aborted';
 			const reason = redact(cause instanceof Error ? cause.message : String(cause), [config.clientSecret]);
 			error = new TokenError(
 				'network',
 				`Could not reach the token endpoint of credential "${config.label}" (${config.tokenUrl}): ${reason}. Check the Token URL and the network.`,
 			);
+			// The user stopped the execution: no retry, no further requests.
+			if ((cause as { code?: unknown } | null)?.code === 'aborted') throw error;
 		}
-		if (!error.transient || aborted) throw error;
+		if (!error.transient) throw error;
 		const decision = decideRetry({ attempts, status: error.status, method: 'POST', retryAfterMs: error.retryAfterMs, waitedMs }, policy, options.random);
 		if (!decision.retry) throw error;
 		waitedMs += decision.delayMs;

@@ -351,10 +351,7 @@ function wrapNodeUnderTest(
 		wrapped.execute = async function (this: IExecuteFunctions, ...rest: unknown[]) {
 			prepare(this);
 			try {
-				return await (original as (this: IExecuteFunctions, ...args: unknown[]) => ReturnType<typeof original>).apply(
-					this,
-					rest,
-				);
+				return await (original as (this: IExecuteFunctions, ...args: unknown[]) => Promise<unknown>).apply(this, rest);
 			} catch (error) {
 				capture(error);
 				throw error;
@@ -529,7 +526,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		);
 		if (!credentialType || !expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
-		const output = await credentialType.preAuthentication.call(httpRequestOnly(helpers), credentials);
+		const output = (await credentialType.preAuthentication.call(
+			httpRequestOnly(helpers),
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 		if (output[expirable.name] === undefined) return undefined;
 		const nodeCredentials = node.credentials?.[typeName];
 		if (!nodeCredentials) return undefined;
@@ -544,7 +544,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const preAuthentication = this.types.get(typeName)?.preAuthentication;
 		if (typeof preAuthentication !== 'function') return undefined;
-		return (await preAuthentication.call(httpRequestOnly(helpers), credentials)) ?? undefined;
+		const output = await preAuthentication.call(httpRequestOnly(helpers), credentials);
+		return (output as ICredentialDataDecryptedObject | undefined) ?? undefined;
 	}
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
