@@ -62,6 +62,39 @@ import type {
 } from 'n8n-workflow';
 
 // ---------------------------------------------------------------------------------------------
+// Runtime (DI container, binary data, temp folder)
+// ---------------------------------------------------------------------------------------------
+
+const PACKAGE_NAME = 'n8n-nodes-jas';
+const INPUT_NODE_TYPE = `${PACKAGE_NAME}.runNodeHarnessInput`;
+const INPUT_NODE_NAME = 'Input';
+const WORKFLOW_ID = 'runNodeHarness';
+const UPSTREAM_EXECUTION_ID = 'upstream';
+let executionCounter = 0;
+
+/**
+ * n8n's process-wide runtime, prepared once per test file (jest gives each file its own module registry
+ * and process.env): a throw-away user folder for InstanceSettings' config file and the binary data
+ * store (removed after the file's tests), silent logging unless N8N_LOG_LEVEL is set, and
+ * `BinaryDataService` in n8n's default `filesystem` mode.
+ */
+const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-run-node-'));
+process.env.N8N_USER_FOLDER = userFolder;
+process.env.N8N_LOG_LEVEL ??= 'silent';
+delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
+delete process.env.N8N_DEFAULT_BINARY_DATA_MODE;
+const removeUserFolder = () => rmSync(userFolder, { recursive: true, force: true });
+if (typeof afterAll === 'function') afterAll(removeUserFolder);
+else process.once('exit', removeUserFolder);
+
+let runtime: Promise<void> | undefined;
+
+async function ensureRuntime(): Promise<void> {
+	runtime ??= Container.get(BinaryDataService).init();
+	await runtime;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------------------------
 
@@ -227,13 +260,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	}
 
 	const task = run.data.resultData.runData[nodeName]?.[0];
-	const main = task?.data?.[NodeConnectionTypes.Main];
-	if (!task || !main) {
-		if (thrown) throw thrown.error;
-		const failure = task?.error ?? run.data.resultData.error;
-		if (failure) throw failure;
-		throw new Error(`runNode: node "${nodeName}" did not run (execution status "${run.status}")`);
-	}
+	const failure = task?.error ?? run.data.resultData.error;
+	// With a continue setting n8n records the error but carries on with data; only a stop ends here.
+	if (!task?.data && (thrown || failure)) throw thrown ? thrown.error : asError(failure);
+	// A node returning null leaves no task data in n8n; that is "no items on any output".
+	const main = task?.data?.[NodeConnectionTypes.Main] ?? [];
 
 	const outputTypes = NodeHelpers.getNodeOutputs(workflow, nodeUnderTest, description);
 	const mainOutputs = outputTypes
@@ -244,6 +275,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
 
 	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates };
+}
+
+/** n8n keeps errors it did not get from the node as plain copies; give them back an Error prototype. */
+function asError(failure: unknown): Error {
+	if (failure instanceof Error) return failure;
+	const { message, ...rest } = failure as { message?: string };
+	return Object.assign(new Error(message ?? 'Execution failed'), rest);
 }
 
 /** Reads binary data the node produced (or any binary data object) back as a Buffer. */
@@ -261,39 +299,6 @@ export async function binaryBuffer(item: INodeExecutionData, property: string): 
 export async function binaryInput(data: Buffer, fileName: string, mimeType: string): Promise<IBinaryData> {
 	await ensureRuntime();
 	return await prepareBinaryData(data, UPSTREAM_EXECUTION_ID, WORKFLOW_ID, fileName, mimeType);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Runtime (DI container, binary data, temp folder)
-// ---------------------------------------------------------------------------------------------
-
-const PACKAGE_NAME = 'n8n-nodes-jas';
-const INPUT_NODE_TYPE = `${PACKAGE_NAME}.runNodeHarnessInput`;
-const INPUT_NODE_NAME = 'Input';
-const WORKFLOW_ID = 'runNodeHarness';
-const UPSTREAM_EXECUTION_ID = 'upstream';
-let executionCounter = 0;
-
-/**
- * n8n's process-wide runtime, prepared once per test file (jest gives each file its own module registry
- * and process.env): a throw-away user folder for InstanceSettings' config file and the binary data
- * store (removed after the file's tests), silent logging unless N8N_LOG_LEVEL is set, and
- * `BinaryDataService` in n8n's default `filesystem` mode.
- */
-const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-run-node-'));
-process.env.N8N_USER_FOLDER = userFolder;
-process.env.N8N_LOG_LEVEL ??= 'silent';
-delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
-delete process.env.N8N_DEFAULT_BINARY_DATA_MODE;
-const removeUserFolder = () => rmSync(userFolder, { recursive: true, force: true });
-if (typeof afterAll === 'function') afterAll(removeUserFolder);
-else process.once('exit', removeUserFolder);
-
-let runtime: Promise<void> | undefined;
-
-async function ensureRuntime(): Promise<void> {
-	runtime ??= Container.get(BinaryDataService).init();
-	await runtime;
 }
 
 // ---------------------------------------------------------------------------------------------

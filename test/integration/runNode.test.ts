@@ -9,6 +9,7 @@ import { ExpressionError, NodeConnectionTypes, NodeOperationError } from 'n8n-wo
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestHelper,
 	INodeExecutionData,
@@ -396,8 +397,17 @@ class HelpersNode implements INodeType {
 	description = describeNode('Helpers');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const token = await this.helpers.refreshOAuth2Token.call(this, 'someOAuth2Api');
-		return [[{ json: { token } as never }]];
+		const token = (await this.helpers.refreshOAuth2Token.call(this, 'someOAuth2Api')) as IDataObject;
+		const egress = await this.helpers.getSecureEgressFilter().validateUrl('http://127.0.0.1:1/');
+		return [[{ json: { token, localhostAllowed: egress.ok } }]];
+	}
+}
+
+class NothingNode implements INodeType {
+	description = describeNode('Nothing', { outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main], outputNames: ['A', 'B'] });
+
+	async execute(): Promise<null> {
+		return null;
 	}
 }
 
@@ -428,6 +438,12 @@ describe('cancel signal and helper overrides', () => {
 			helpersOverride: { refreshOAuth2Token },
 		});
 		expect(refreshOAuth2Token).toHaveBeenCalledWith('someOAuth2Api');
-		expect(jsonOf(result.outputs[0])).toEqual([{ token: { access_token: 'fresh' } }]);
+		// getSecureEgressFilter is n8n's own: SSRF protection is off by default, so localhost passes.
+		expect(jsonOf(result.outputs[0])).toEqual([{ token: { access_token: 'fresh' }, localhostAllowed: true }]);
+	});
+
+	it('a node returning null yields empty outputs named from description.outputNames', async () => {
+		const result = await runNode({ node: new NothingNode(), parameters: {}, items: [{ json: {} }] });
+		expect(result).toEqual({ outputs: [[], []], outputNames: ['A', 'B'], credentialUpdates: [] });
 	});
 });
