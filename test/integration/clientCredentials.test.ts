@@ -208,7 +208,7 @@ describe('credential classes: preAuthentication', () => {
 			expect(typeof first.accessToken).toBe('string');
 			const again = await type.preAuthentication!.call(helper, { ...creds, accessToken: '' });
 			expect(again.accessToken).toBe(first.accessToken); // cached: no second request
-			const renewed = await type.preAuthentication!.call(helper, { ...creds, accessToken: first.accessToken });
+			const renewed = await type.preAuthentication!.call(helper, { ...creds, accessToken: String(first.accessToken) });
 			expect(renewed.accessToken).not.toBe(first.accessToken);
 			expect(sim.stats.tokenRequests).toBe(2);
 		} finally {
