@@ -11,6 +11,7 @@ import {
 	missingN8nFiles,
 	outputItems,
 	packPackage,
+	removePackedPackage,
 	REPO_DIR,
 	type N8nCredential,
 	type N8nExecution,
@@ -24,6 +25,7 @@ const WRONG_SECRET = 'wrong-secret-e2e-5d0c71';
 
 let sims: AllSimulators;
 let n8n: N8nInstance;
+let tarball: string;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -93,13 +95,14 @@ async function jtlCredential(id: string): Promise<N8nCredential> {
 beforeAll(async () => {
 	sims = await startAllSimulators();
 	// dropMissingN8nFiles: the JAS Request node may not be built yet; its own test below stays red until it is.
-	const tarball = await packPackage(REPO_DIR, { dropMissingN8nFiles: true });
+	tarball = await packPackage(REPO_DIR, { dropMissingN8nFiles: true });
 	n8n = await createN8nInstance({ tarball });
 });
 
 afterAll(async () => {
 	await n8n?.close();
 	await sims?.close();
+	if (tarball) await removePackedPackage(tarball);
 });
 
 beforeEach(() => {
@@ -107,7 +110,12 @@ beforeEach(() => {
 });
 
 it('packs a package whose package.json names only files it contains (n8n refuses the whole package otherwise)', async () => {
-	expect(await missingN8nFiles(await packPackage(REPO_DIR))).toEqual([]);
+	const unpatched = await packPackage(REPO_DIR);
+	try {
+		expect(await missingN8nFiles(unpatched)).toEqual([]);
+	} finally {
+		await removePackedPackage(unpatched);
+	}
 });
 
 it('JAS credential: the HTTP Request node gets a token once and calls the API, leaking nothing', async () => {

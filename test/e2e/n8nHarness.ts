@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export const REPO_DIR = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-jas';
@@ -164,7 +164,10 @@ export interface PackOptions {
 	dropMissingN8nFiles?: boolean;
 }
 
-/** `npm pack` of the built package (run `npm run build` first) into a fresh temp dir; returns the tarball path. */
+/**
+ * `npm pack` of the built package (run `npm run build` first) into a fresh temp dir; returns the tarball path.
+ * Call removePackedPackage(tarball) when done.
+ */
 export async function packPackage(repoDir = REPO_DIR, options: PackOptions = {}): Promise<string> {
 	const outDir = await mkdtemp(join(tmpdir(), 'n8n-nodes-jas-pack-'));
 	const tarball = await npmPack(repoDir, outDir);
@@ -184,6 +187,12 @@ export async function packPackage(repoDir = REPO_DIR, options: PackOptions = {})
 	await writeFile(pkgPath, JSON.stringify(pkg, null, 2));
 	await rm(tarball);
 	return await npmPack(join(unpacked, 'package'), outDir);
+}
+
+/** Deletes the temp dir packPackage created for this tarball. */
+export async function removePackedPackage(tarball: string): Promise<void> {
+	const dir = dirname(tarball);
+	if (basename(dir).startsWith('n8n-nodes-jas-pack-')) await rm(dir, { recursive: true, force: true });
 }
 
 async function npmPack(dir: string, outDir: string): Promise<string> {
@@ -434,7 +443,8 @@ export interface N8nInstanceOptions {
 function isolatedBaseEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$)/.test(key)) continue;
+		// NODE_ENV=test (set by jest) makes n8n's logger silent and its node loader refuse to run.
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|JEST_|GENERIC_TIMEZONE$|NODE_ENV$|NODE_OPTIONS$|NODE_PATH$)/.test(key)) continue;
 		env[key] = value;
 	}
 	return env;
