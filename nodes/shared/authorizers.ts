@@ -56,6 +56,9 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 
 	private readonly settings: ClientCredentialsSettings;
 
+	/** Every token handed out in this execution: an answer to a request sent with one may arrive after it was renewed. */
+	private readonly issued = new Set<string>();
+
 	constructor(
 		provider: ClientCredentialsProvider,
 		credentials: ICredentialDataDecryptedObject,
@@ -68,7 +71,9 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 	}
 
 	protected async fetchToken(): Promise<string> {
-		return (await getClientCredentialsToken(this.settings, this.http, this.engine)).accessToken;
+		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine)).accessToken;
+		this.issued.add(token);
+		return token;
 	}
 
 	async rejected(token: string): Promise<void> {
@@ -76,8 +81,8 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 	}
 
 	secrets(): string[] {
-		const current = this.engine.peek(this.settings.cacheKey)?.accessToken;
-		return [this.settings.clientSecret, ...(current ? [current] : [])];
+		// Not just the cache's current token: one that went stale while its request ran must be scrubbed too.
+		return [this.settings.clientSecret, ...this.issued];
 	}
 }
 
@@ -100,6 +105,9 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	private tokenData: OAuthTokenData;
 
 	private refreshing?: Promise<void>;
+
+	/** Tokens a refresh replaced: an answer to a request sent with one may still arrive, and is scrubbed too. */
+	private readonly replaced = new Set<string>();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -138,7 +146,7 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	}
 
 	secrets(): string[] {
-		return [this.credentials.clientSecret, this.accessToken, this.tokenData.refresh_token].filter(
+		return [this.credentials.clientSecret, this.accessToken, this.tokenData.refresh_token, ...this.replaced].filter(
 			(value): value is string => typeof value === 'string',
 		);
 	}
@@ -153,6 +161,7 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 
 	private async doRefresh(): Promise<void> {
 		const secrets = this.secrets();
+		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
 		try {
 			const refreshHelper = (this.context.helpers as { refreshOAuth2Token?: RefreshHelper }).refreshOAuth2Token;
 			if (typeof refreshHelper === 'function') {

@@ -23,7 +23,7 @@ export function nextFromLinkHeader(header: string | string[] | undefined): strin
 	if (!value) return undefined;
 	for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {
 		const params = match[2];
-		if (/;\s*rel\s*=\s*"?(?:[^";,]*\s)?next(?:\s[^";,]*)?"?/i.test(params)) return match[1];
+		if (/;\s*rel\s*=\s*"?(?:[^";,]*\s)?next(?=[\s";,]|$)/i.test(params)) return match[1];
 	}
 	return undefined;
 }

@@ -1,21 +1,21 @@
 /**
  * Runs `worker` over indexes 0..count-1 with at most `concurrency` in flight. If a worker throws, no
- * new index is started and the first error is rethrown once the running ones settle.
+ * new index is started and the first error (in time) is rethrown once the running ones settle.
  */
 export async function runPool(count: number, concurrency: number, worker: (index: number) => Promise<void>): Promise<void> {
 	let next = 0;
-	const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, async () => {
-		while (next < count) {
+	let failure: { error: unknown } | undefined;
+	const width = Number.isFinite(concurrency) ? Math.max(1, Math.min(Math.floor(concurrency), count)) : 1;
+	const lanes = Array.from({ length: width }, async () => {
+		while (next < count && !failure) {
 			const index = next++;
 			try {
 				await worker(index);
 			} catch (error) {
-				next = count;
-				throw error;
+				failure ??= { error };
 			}
 		}
 	});
-	const settled = await Promise.allSettled(lanes);
-	const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-	if (failed) throw failed.reason;
+	await Promise.all(lanes);
+	if (failure) throw failure.error;
 }

@@ -12,12 +12,14 @@ const MIN_SECRET_LENGTH = 4;
  * Secrets shorter than 4 characters are skipped: redacting "a" would mangle every message.
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
+	const usable = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH);
+	// Longest first: a secret contained in another must not leave the rest of the longer one readable.
+	usable.sort((a, b) => b.length - a.length);
 	let out = text;
-	for (const secret of secrets) {
-		if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-		out = out.split(secret).join('[redacted]');
-		const encoded = encodeURIComponent(secret);
-		if (encoded !== secret) out = out.split(encoded).join('[redacted]');
+	for (const secret of usable) {
+		// As sent, and in the two URL encodings a form body or query string may carry.
+		const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]);
+		for (const form of forms) out = out.split(form).join('[redacted]');
 	}
 	return out;
 }

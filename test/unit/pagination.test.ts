@@ -41,7 +41,7 @@ describe('nextFromLinkHeader', () => {
 	// "next" counts as next, e.g. RFC 5005's "next-archive" (the following archive document, not the next page).
 	// Proposed fix in pagination.ts (nextFromLinkHeader): end the relation type at a delimiter, i.e. use
 	//   /;\s*rel\s*=\s*"?(?:[^";,]*\s)?next(?=[\s";,]|$)/i
-	it.failing('does not take rel="next-archive" (or other rel types starting with "next") for next', () => {
+	it('does not take rel="next-archive" (or other rel types starting with "next") for next', () => {
 		expect(nextFromLinkHeader('<https://h/archive/2>; rel="next-archive"')).toBeUndefined();
 	});
 });
