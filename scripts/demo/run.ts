@@ -8,6 +8,9 @@ import { demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_C
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write'];
 
+/** n8n's OAuth2 callback, as registered with the JTL OAuth client. */
+export const JTL_REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
+
 export interface DemoSetup {
 	sims: AllSimulators;
 	n8n: N8nInstance;
@@ -23,8 +26,7 @@ export async function setUpDemo(options: { ports?: { jas: number; partner: numbe
 		await ensureN8n();
 		const tarball = await packPackage();
 		const n8n = await createN8nInstance({ tarball, logLevel: 'info' });
-		const redirectUri = 'http://localhost:5678/rest/oauth2-credential/callback';
-		const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri, scope: JTL_SCOPES.join(' ') });
+		const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
 		await n8n.importCredentials(
 			demoCredentials({
 				jas: { url: sims.jas.url, ...DEMO_CLIENTS.jas },
