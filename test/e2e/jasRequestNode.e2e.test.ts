@@ -76,21 +76,21 @@ it('two scheduled executions in one n8n process share one token', async () => {
 
 it('JTL: refresh tokens rotate over executions without invalid_grant, the newest persisted', async () => {
 	await demo.n8n.importWorkflow(manualWorkflow('jasE2eJtl1', 'e2e jtl rotation', jasNode({ url: '/v1/users/current' }, 'jtlFfnOAuth2Api')));
-	demo.sims.jtl.setTokenLifetime(2);
+	demo.sims.jtl.setTokenLifetime(3);
 	try {
-		// Reconnect with 2-second tokens, as a user clicking "Connect" would.
+		// Reconnect with 3-second tokens, as a user clicking "Connect" would.
 		const token = await demo.sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
 		const [, , jtlCredential] = demoCredentials({
 			jas: { url: demo.sims.jas.url, ...DEMO_CLIENTS.jas },
 			partner: { url: demo.sims.partner.url, ...DEMO_CLIENTS.partner },
-			jtl: { url: demo.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + 2_000) } },
+			jtl: { url: demo.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + 3_000) } },
 		});
 		await demo.n8n.importCredentials([jtlCredential]);
 		demo.sims.jtl.resetStats();
 		for (let run = 0; run < 3; run++) {
 			const execution = await demo.n8n.execute('jasE2eJtl1');
 			expect(outputItems(execution, 'JAS Request', 0)).toHaveLength(1);
-			await new Promise((resolve) => setTimeout(resolve, 2_200)); // let the token expire between runs
+			await new Promise((resolve) => setTimeout(resolve, 3_200)); // let the token expire between runs
 		}
 		expect(demo.sims.jtl.stats.invalidGrant).toBe(0);
 		expect(demo.sims.jtl.stats.refreshRequests).toBeGreaterThanOrEqual(2);
