@@ -135,8 +135,20 @@ async function readItemRequest(ctx: IExecuteFunctions, index: number, baseUrl: s
 
 /** Scrubs secrets from a body before anything reads it: an API may echo the token back. */
 function scrubbed(response: HttpResponse, secrets: string[]): Buffer {
-	const found = secrets.some((secret) => secret.length >= 4 && response.body.includes(secret));
-	return found ? Buffer.from(redact(response.body.toString('utf8'), secrets)) : response.body;
+	// Decide by redact itself, which also finds URL-encoded forms; an unchanged body (e.g. a binary file)
+	// is returned as received, never re-encoded.
+	const text = response.body.toString('utf8');
+	const clean = redact(text, secrets);
+	return clean === text ? response.body : Buffer.from(clean);
+}
+
+/** Header values with secrets replaced: an API may echo the token in a header as well as in the body. */
+function scrubbedHeaders(headers: HttpResponse['headers'], secrets: string[]): HttpResponse['headers'] {
+	const out: HttpResponse['headers'] = {};
+	for (const [name, value] of Object.entries(headers)) {
+		out[name] = Array.isArray(value) ? value.map((part) => redact(part, secrets)) : redact(value, secrets);
+	}
+	return out;
 }
 
 function fileNameOf(response: HttpResponse): string {
@@ -205,16 +217,17 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			source: 'api',
 			retryAfter,
 			body: parseBody(scrubbed(response, auth.secrets()), response.headers, 'auto'),
-			headers: safeHeaders(response.headers),
+			headers: safeHeaders(scrubbedHeaders(response.headers, auth.secrets())),
 		});
 	};
 
 	const successItems = async (index: number, response: HttpResponse): Promise<INodeExecutionData[] | string> => {
-		const meta = { status: response.status, statusText: statusTextFor(response.status), headers: response.headers };
+		const headers = scrubbedHeaders(response.headers, auth.secrets());
+		const meta = { status: response.status, statusText: statusTextFor(response.status), headers };
 		const body = scrubbed(response, auth.secrets());
 		if (settings.responseFormat === 'file') {
-			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0] || 'application/octet-stream';
-			const binary = await ctx.helpers.prepareBinaryData(body, fileNameOf(response), mimeType);
+			const mimeType = headerValue(headers, 'content-type')?.split(';')[0] || 'application/octet-stream';
+			const binary = await ctx.helpers.prepareBinaryData(body, fileNameOf({ ...response, headers }), mimeType);
 			const json = settings.fullResponse ? { statusCode: meta.status, statusMessage: meta.statusText, headers: safeHeaders(meta.headers) } : {};
 			return [{ json, binary: { [settings.outputBinaryPropertyName]: binary }, pairedItem: { item: index } }];
 		}
@@ -269,6 +282,20 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 					)
 				: undefined;
 			if (!next) return { output, items };
+			// The next link is the API's choice, not the user's: like the URL parameter, it must stay on the
+			// origin the token belongs to, or the token would be sent to whatever host a response names.
+			const origin = new URL(request.url).origin;
+			if (new URL(next).origin !== origin) {
+				return errorResult(index, router.inputError, {
+					status: outcome.response.status,
+					statusText: statusTextFor(outcome.response.status),
+					message: `The next page (${safeUrl(next)}) is not on the API host ${origin}, and the token is only sent there. Pagination stopped after ${pages} page(s): check the pagination settings.`,
+					source: 'input',
+					attempts: outcome.attempts,
+					request: { method: request.method, url: safeUrl(url) },
+					pagesFetched: pages,
+				});
+			}
 			url = next;
 		}
 	};

@@ -30,7 +30,7 @@ export interface Authorizer {
 
 /** Remembers the first token failure, so one bad secret costs one token request per execution, not one per item. */
 abstract class MemoisingAuthorizer implements Authorizer {
-	private failure?: TokenError;
+	protected failure?: TokenError;
 
 	abstract readonly baseUrl: string;
 
@@ -153,6 +153,8 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 
 	/** One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. */
 	private async refresh(staleToken: string): Promise<void> {
+		// A failed refresh is not tried again by every later 401: the refresh token is spent or revoked.
+		if (this.failure) throw this.failure;
 		if (this.refreshing) return await this.refreshing;
 		if (staleToken !== this.accessToken) return;
 		this.refreshing = this.doRefresh().finally(() => (this.refreshing = undefined));
@@ -178,10 +180,11 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 			this.tokenData = (fresh.oauthTokenData as OAuthTokenData | undefined) ?? {};
 		} catch (error) {
 			const reason = redact(error instanceof Error ? error.message : String(error), secrets);
-			throw new TokenError(
+			this.failure = new TokenError(
 				'rejected',
 				`Could not refresh the token of credential "JTL-FFN OAuth2 API": ${reason}. If it persists, open the credential and reconnect it.`,
 			);
+			throw this.failure;
 		}
 	}
 }

@@ -73,7 +73,9 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				egress: settings.egress,
 			});
 			status = response.status;
-			if (status === 401 && !renewedAfter401) {
+			// Only a 401 from the origin the token went to rejects it: after a cross-origin redirect the token was
+			// not sent, and dropping it would cost every item in flight a renewal for nothing.
+			if (status === 401 && !renewedAfter401 && new URL(response.url).origin === new URL(request.url).origin) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
 				try {

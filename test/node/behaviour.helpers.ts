@@ -70,7 +70,7 @@ export async function eventually(check: () => boolean, timeoutMs: number): Promi
 /**
  * An API that misbehaves the way real ones sometimes do: it reflects the request's Authorization header in
  * its body and in a response header, and sets a cookie. Any bearer is accepted, except tokens in `revoked`
- * (401). `?delay=ms` delays the answer; `?status=` picks the status.
+ * (401, unless `?acceptAny=1`). `?delay=ms` delays the answer; `?status=` picks the status.
  */
 export interface ReflectingApi {
 	url: string;
@@ -88,7 +88,7 @@ export async function startReflectingApi(): Promise<ReflectingApi> {
 		const token = authorization.replace(/^Bearer\s+/i, '');
 		const delay = Number(url.searchParams.get('delay') ?? 0);
 		setTimeout(() => {
-			if (state.revoked.has(token)) {
+			if (state.revoked.has(token) && url.searchParams.get('acceptAny') !== '1') {
 				res.writeHead(401, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ error: 'invalid_token', rejected: authorization }));
 				return;

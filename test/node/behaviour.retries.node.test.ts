@@ -48,6 +48,15 @@ describe('retries', () => {
 		expect(jas.stats.apiRequests).toBe(1);
 	});
 
+	it('retries network failures too, and reports what happened', async () => {
+		const result = await runJas(jas, ['/api/drop', '/api/slow?ms=3000'], { options: { maxRetries: 1, timeout: 300 } });
+		const [dropped, timedOut] = result.outputs[OUT.network].map(errorOf);
+		expect(dropped).toMatchObject({ status: null, source: 'network', attempts: 2, statusText: 'reset' });
+		expect(timedOut).toMatchObject({ status: null, source: 'network', attempts: 2, statusText: 'timeout' });
+		expect(timedOut.message).toMatch(/within 300 ms/);
+		expect(jas.stats.apiRequests).toBe(4);
+	});
+
 	it('does not retry POST on 503 unless Retry Non-Idempotent Requests is on', async () => {
 		const key = uniqueKey('post');
 		const path = `/api/flaky/${key}?failures=1&status=503`;

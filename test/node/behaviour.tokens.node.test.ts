@@ -1,0 +1,181 @@
+/**
+ * JAS Request through n8n: tokens renewed ahead of expiry during a long run, a failing token endpoint
+ * costing one request for the whole execution, and secrets never reaching an output item.
+ */
+import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../simulators';
+import { runNode } from '../helpers/runNode';
+import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
+import { errorOf, OUT, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
+
+describe('a token expiring mid-run', () => {
+	let sim: Simulator;
+	beforeAll(async () => (sim = await startJasSimulator({ tokenLifetimeSec: 2 })));
+	afterAll(async () => await sim.close());
+
+	it('is renewed before it expires: no request is ever rejected', async () => {
+		const paths = Array.from({ length: 300 }, () => '/api/slow?ms=75');
+		const started = Date.now();
+		const result = await runJas(sim, paths, { options: { concurrency: 10, maxRetries: 0 } });
+		const runSeconds = (Date.now() - started) / 1000;
+		expect(runSeconds).toBeGreaterThan(2);
+		expect(result.outputs[OUT.success]).toHaveLength(300);
+		expect(pairedIndexes(result.outputs[OUT.success])).toEqual(paths.map((_, index) => index));
+		expect(sim.stats.expiredTokenRejections).toBe(0);
+		expect(sim.stats.unauthorized).toBe(0);
+		// Renewed every 1.5 s (a quarter of the lifetime before expiry): at least once in a run over 2 s.
+		expect(sim.stats.tokenRequests).toBeGreaterThanOrEqual(2);
+		expect(sim.stats.tokenRequests).toBeLessThanOrEqual(Math.ceil(runSeconds / 1.5) + 1);
+	});
+});
+
+describe('a failing token endpoint', () => {
+	let sim: Simulator;
+	beforeAll(async () => (sim = await startJasSimulator()));
+	afterAll(async () => await sim.close());
+
+	it('puts every item on Auth Error after one token request, and the run does not throw', async () => {
+		const result = await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' },
+			items: Array.from({ length: 50 }, (_, index) => ({ json: { index } })),
+			credentials: { jasOAuth2Api: { baseUrl: sim.url, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: 'wrong-secret-123' } },
+		});
+		expect(result.outputs[OUT.auth]).toHaveLength(50);
+		expect(result.outputs.filter((_, index) => index !== OUT.auth).flat()).toHaveLength(0);
+		expect(pairedIndexes(result.outputs[OUT.auth])).toEqual(Array.from({ length: 50 }, (_, index) => index));
+		for (const item of result.outputs[OUT.auth]) {
+			const error = errorOf(item);
+			expect(error.source).toBe('token');
+			expect(error.status).toBe(401);
+			expect(error.message).toContain('"JAS OAuth2 API"');
+			expect(error.message).toMatch(/Check the Client ID and Client Secret/);
+		}
+		expect(sim.stats.tokenRequests).toBe(1);
+		expect(sim.stats.apiRequests).toBe(0);
+	});
+});
+
+describe('secrets never leak', () => {
+	let sim: Simulator;
+	let api: ReflectingApi;
+	beforeAll(async () => {
+		sim = await startJasSimulator({ tokenLifetimeSec: 2 });
+		api = await startReflectingApi();
+	});
+	afterAll(async () => {
+		await sim.close();
+		await api.close();
+	});
+
+	const everySecret = () => [DEMO_CLIENTS.jas.clientSecret, 'wrong-secret-123', ...sim.issuedSecrets()];
+	const expectNoSecret = (text: string) => {
+		for (const secret of everySecret()) expect(text).not.toContain(secret);
+	};
+
+	it('in any kind of outcome', async () => {
+		const paths = [
+			'/api/echo',
+			'/api/status/400',
+			'/api/status/401',
+			'/api/status/403',
+			'/api/status/404',
+			'/api/status/429',
+			'/api/status/500',
+			'/api/drop',
+			'/api/slow?ms=2000',
+			`/api/redirect?to=${encodeURIComponent(`${sim.url.replace('127.0.0.1', 'localhost')}/api/echo`)}`,
+			'/api/binary?bytes=64',
+		];
+		const outputs: unknown[] = [];
+		for (const fullResponse of [false, true]) {
+			const result = await runJas(sim, paths, { options: { maxRetries: 0, timeout: 500, fullResponse } });
+			outputs.push(result.outputs);
+			expect(result.outputs[OUT.network].length).toBeGreaterThanOrEqual(2); // drop and timeout
+			const echo = result.outputs[OUT.success][0].json;
+			expect(JSON.stringify(echo)).toMatch(/"path":"\/api\/echo"/);
+			// The echo endpoint reflects the request headers: the token must not be among them.
+			expect(JSON.stringify(echo).toLowerCase()).not.toContain('bearer');
+		}
+		// Posting the secret itself as a body: whatever the API echoes back is scrubbed.
+		const posted = await runJas(sim, ['/api/echo'], { method: 'POST', bodyType: 'raw', rawBody: `secret=${DEMO_CLIENTS.jas.clientSecret}` });
+		outputs.push(posted.outputs);
+		expect(posted.outputs[OUT.success]).toHaveLength(1);
+		// Token endpoint failure (network: nothing listens there), and a wrong secret.
+		const refused = await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' },
+			items: [{ json: {} }],
+			credentials: { jasOAuth2Api: { baseUrl: sim.url, tokenUrl: 'http://127.0.0.1:1/oauth2/token', ...DEMO_CLIENTS.jas } },
+		});
+		expect(errorOf(refused.outputs[OUT.auth][0]).source).toBe('token');
+		const rejected = await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' },
+			items: [{ json: {} }],
+			credentials: { jasOAuth2Api: { baseUrl: sim.url, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: 'wrong-secret-123' } },
+		});
+		expect(errorOf(rejected.outputs[OUT.auth][0]).source).toBe('token');
+		outputs.push(refused.outputs, rejected.outputs);
+
+		expect(sim.issuedSecrets().length).toBeGreaterThan(0);
+		expectNoSecret(JSON.stringify(outputs));
+	});
+
+	it('even when the API reflects the token in its body and headers', async () => {
+		const credentials = { jasOAuth2Api: { baseUrl: api.url, tokenUrl: `${sim.url}/oauth2/token`, ...DEMO_CLIENTS.jas } };
+		const run = async (paths: string[], options: Record<string, unknown>) =>
+			await runNode({
+				node: new JasRequest(),
+				parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 0, ...options } },
+				items: paths.map((path) => ({ json: { path } })),
+				credentials,
+			});
+		const results = [await run(['/ok', '/bad?status=400', '/gone?status=503'], { fullResponse: true }), await run(['/ok'], { responseFormat: 'text' })];
+		expect(results[0].outputs[OUT.success]).toHaveLength(1);
+		expect(results[0].outputs[OUT.client]).toHaveLength(1);
+		expect(results[0].outputs[OUT.server]).toHaveLength(1);
+		const reflected = results[0].outputs[OUT.success][0].json as { body: { youSent: { authorization: string } } };
+		expect(reflected.body.youSent.authorization).toBe('Bearer [redacted]');
+		expectNoSecret(JSON.stringify(results.map((result) => result.outputs)));
+	});
+
+	it('even URL-encoded, as an API echoing a form body sends it back', async () => {
+		const client = { clientId: 'special-client', clientSecret: 'p@ss/w0rd+x;y=z&' };
+		const special = await startJasSimulator({ clients: [client] });
+		try {
+			const result = await runNode({
+				node: new JasRequest(),
+				parameters: {
+					authentication: 'jasOAuth2Api',
+					method: 'POST',
+					url: '/api/echo',
+					bodyType: 'form',
+					formBody: { parameters: [{ name: 'note', value: client.clientSecret }] },
+				},
+				items: [{ json: {} }],
+				credentials: { jasOAuth2Api: { baseUrl: special.url, ...client } },
+			});
+			expect(result.outputs[OUT.success]).toHaveLength(1);
+			const text = JSON.stringify(result.outputs);
+			for (const form of [client.clientSecret, encodeURIComponent(client.clientSecret), new URLSearchParams({ s: client.clientSecret }).toString().slice(2)]) {
+				expect(text).not.toContain(form);
+			}
+		} finally {
+			await special.close();
+		}
+	});
+
+	it('even for a token that went stale while its request was running', async () => {
+		// A fresh token URL (query string) so this run starts with a new 2 s token: renewal is due after 1.5 s,
+		// and the answer arrives after 1.8 s, when that token is no longer the current one.
+		const credentials = { jasOAuth2Api: { baseUrl: api.url, tokenUrl: `${sim.url}/oauth2/token?stale=1`, ...DEMO_CLIENTS.jas } };
+		const result = await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/slow?delay=1800', options: { maxRetries: 0, fullResponse: true } },
+			items: [{ json: {} }],
+			credentials,
+		});
+		expect(result.outputs[OUT.success]).toHaveLength(1);
+		expectNoSecret(JSON.stringify(result.outputs));
+	});
+});
