@@ -92,7 +92,7 @@ function failure(what: string, result: RunResult): Error {
 	);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return await new Promise((resolvePromise, reject) => {
 		const server = createServer();
 		server.once('error', reject);

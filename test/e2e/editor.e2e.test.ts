@@ -1,0 +1,91 @@
+/**
+ * What a user sees in the n8n editor, through a real `n8n start`: the node listed with its outputs and
+ * credentials, and the credential Test button telling whether a client id and secret work.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator } from '../simulators';
+import { createN8nInstance, ensureN8n, freePort, type N8nInstance, packPackage, removePackedPackage } from './n8nHarness';
+
+jest.setTimeout(5 * 60_000);
+
+let jas: Simulator;
+let partner: Simulator;
+let n8n: N8nInstance;
+let tarball: string;
+let server: ChildProcess;
+let base: string;
+let cookie = '';
+
+const api = async (path: string, init: RequestInit = {}) =>
+	await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', 'browser-id': 'e2e', cookie, ...(init.headers ?? {}) } });
+
+beforeAll(async () => {
+	[jas, partner] = await Promise.all([startJasSimulator(), startPartnerSimulator()]);
+	const { n8nBin } = await ensureN8n();
+	tarball = await packPackage();
+	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
+	await n8n.importCredentials([
+		{ id: 'jasEditorCred1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: jas.url, ...DEMO_CLIENTS.jas } },
+		{ id: 'partnerEditorCred1', name: 'Partner', type: 'partnerOAuth2Api', data: { baseUrl: partner.url, ...DEMO_CLIENTS.partner } },
+	]);
+	const port = await freePort();
+	base = `http://127.0.0.1:${port}`;
+	server = spawn(n8nBin, ['start'], { env: { ...n8n.env, N8N_PORT: String(port) }, stdio: 'ignore' });
+	for (let i = 0; i < 120; i++) {
+		const ready = await fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false);
+		if (ready) break;
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+	}
+	const setup = await api('/rest/owner/setup', {
+		method: 'POST',
+		body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-123' }),
+	});
+	expect(setup.status).toBe(200);
+	cookie = setup.headers.get('set-cookie')?.split(';')[0] ?? '';
+});
+
+afterAll(async () => {
+	server?.kill('SIGTERM');
+	await new Promise((resolve) => (server?.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+	await n8n?.close();
+	await removePackedPackage(tarball);
+	await Promise.all([jas?.close(), partner?.close()]);
+});
+
+it('lists JAS Request with its credentials, outputs and icons', async () => {
+	const types = (await (await api('/types/nodes.json')).json()) as Array<Record<string, unknown>>;
+	const node = types.find((type) => type.name === 'n8n-nodes-jas.jasRequest');
+	expect(node).toBeDefined();
+	expect(node?.displayName).toBe('JAS Request');
+	expect((node?.credentials as Array<{ name: string }>).map((c) => c.name)).toEqual(['jasOAuth2Api', 'partnerOAuth2Api', 'jtlFfnOAuth2Api']);
+	expect(String(node?.outputs)).toContain('Network Error');
+	expect(JSON.stringify(node?.iconUrl)).toContain('jasRequest');
+	const credentials = (await (await api('/types/credentials.json')).json()) as Array<{ name: string }>;
+	expect(credentials.map((c) => c.name)).toEqual(expect.arrayContaining(['jasOAuth2Api', 'partnerOAuth2Api', 'jtlFfnOAuth2Api']));
+	expect(n8n.packageLoadProblems()).toEqual([]);
+});
+
+describe.each([
+	['JAS', 'jasEditorCred1', 'jasOAuth2Api', () => jas, DEMO_CLIENTS.jas],
+	['Partner', 'partnerEditorCred1', 'partnerOAuth2Api', () => partner, DEMO_CLIENTS.partner],
+] as const)('%s credential Test button', (_name, id, type, sim, client) => {
+	const test = async (clientSecret: string) => {
+		const response = await api('/rest/credentials/test', {
+			method: 'POST',
+			body: JSON.stringify({ credentials: { id, name: 'test', type, data: { baseUrl: sim().url, clientId: client.clientId, clientSecret } } }),
+		});
+		expect(response.status).toBe(200);
+		return ((await response.json()) as { data: { status: string; message: string } }).data;
+	};
+
+	it('says OK for the right secret', async () => {
+		expect(await test(client.clientSecret)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
+	it('says it failed for a wrong secret, without echoing it', async () => {
+		const result = await test('wrong-secret-4c1f9e');
+		expect(result.status).toBe('Error');
+		expect(result.message).not.toContain('wrong-secret-4c1f9e');
+	});
+});
