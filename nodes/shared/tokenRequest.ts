@@ -192,7 +192,7 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 			error = tokenEndpointError(config, response, now());
 		} catch (cause) {
 			if (cause instanceof TokenError) throw cause;
-			const reason = redact(cause instanceof Error ? cause.message : String(cause), [config.clientSecret]);
+			const reason = redact(cause instanceof Error ? cause.message : String(cause), [config.clientSecret]).replace(/\.+$/, '');
 			error = new TokenError(
 				'network',
 				`Could not reach the token endpoint of credential "${config.label}" (${config.tokenUrl}): ${reason}. Check the Token URL and the network.`,
