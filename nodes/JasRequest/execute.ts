@@ -13,6 +13,7 @@ import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from '../
 import { callApi, type CallOutcome, type CallSettings } from '../shared/callApi';
 import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/clientCredentials';
 import { apiErrorMessage, type ErrorDetails, errorJson, statusTextFor } from '../shared/errorItems';
+import { ItemParameters } from '../shared/itemParameters';
 import { firstPageUrl, nextPageUrl, type PaginationSettings } from '../shared/pagination';
 import { runPool } from '../shared/pool';
 import { buildRequest, InputError, type ItemRequestParameters, type NameValue, type PreparedRequest } from '../shared/requestBuilder';
@@ -106,14 +107,14 @@ function readRouting(ctx: IExecuteFunctions): Router {
 	}
 }
 
-async function readItemRequest(ctx: IExecuteFunctions, index: number, baseUrl: string): Promise<PreparedRequest> {
-	const param = <T>(name: string, fallback: T) => ctx.getNodeParameter(name, index, fallback) as T;
+async function readItemRequest(ctx: IExecuteFunctions, params: ItemParameters, index: number, baseUrl: string): Promise<PreparedRequest> {
+	const param = <T>(name: string, fallback: T) => params.get(name, index, fallback);
 	const pairs = (name: string) => (param<{ parameters?: NameValue[] }>(name, {}).parameters ?? []);
 	const method = param('method', 'GET');
 	const bodyType = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? param<ItemRequestParameters['bodyType']>('bodyType', 'json') : 'none';
 	const p: ItemRequestParameters = {
 		method,
-		url: param('url', ''),
+		url: String(param<unknown>('url', '') ?? ''),
 		query: param('sendQuery', false) ? pairs('queryParameters') : [],
 		headers: param('sendHeaders', false) ? pairs('headerParameters') : [],
 		bodyType,
@@ -176,6 +177,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const router = readRouting(ctx);
 	const settings = readSettings(ctx);
 	const auth = await createAuthorizer(ctx, settings);
+	const params = new ItemParameters(ctx);
 	const results: ItemResult[] = new Array<ItemResult>(inputs.length);
 	const outputName = (index: number) => router.outputs[index].displayName;
 
@@ -222,7 +224,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	};
 
 	const successItems = async (index: number, response: HttpResponse): Promise<INodeExecutionData[] | string> => {
-		const headers = scrubbedHeaders(response.headers, auth.secrets());
+		// Headers only reach the output with Full Response or a file name; scrub them only then.
+		const headers = settings.fullResponse || settings.responseFormat === 'file' ? scrubbedHeaders(response.headers, auth.secrets()) : response.headers;
 		const meta = { status: response.status, statusText: statusTextFor(response.status), headers };
 		const body = scrubbed(response, auth.secrets());
 		if (settings.responseFormat === 'file') {
@@ -239,7 +242,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const processItem = async (index: number): Promise<ItemResult> => {
 		let request: PreparedRequest;
 		try {
-			request = await readItemRequest(ctx, index, auth.baseUrl);
+			request = await readItemRequest(ctx, params, index, auth.baseUrl);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), message, { itemIndex: index, description: `Item ${index}` });

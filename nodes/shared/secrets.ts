@@ -19,7 +19,7 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined |
 	for (const secret of usable) {
 		// As sent, and in the two URL encodings a form body or query string may carry.
 		const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]);
-		for (const form of forms) out = out.split(form).join('[redacted]');
+		for (const form of forms) if (out.includes(form)) out = out.split(form).join('[redacted]');
 	}
 	return out;
 }

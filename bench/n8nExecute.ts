@@ -1,0 +1,57 @@
+/**
+ * `n8n execute --id <id> --rawOutput` spawned here rather than through the harness's `execute`, because the
+ * benchmark needs the n8n process id (to sample its memory) and its wall time. Same binary, environment and data
+ * folder as the harness instance; the execution document is parsed with the harness's own parser.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { ensureN8n, type N8nExecution, type N8nInstance, parseExecutionDocument } from '../test/e2e/n8nHarness';
+import { type MemorySample, sampleMemory } from './memory';
+
+const TIMEOUT_MS = 10 * 60_000;
+
+export interface TimedExecution {
+	execution: N8nExecution;
+	/** spawn to exit of the n8n process (start-up, workflow, shutdown) */
+	wallMs: number;
+	memory: MemorySample;
+}
+
+export async function executeTimed(instance: N8nInstance, workflowId: string): Promise<TimedExecution> {
+	const { nodeBinDir, n8nBin } = await ensureN8n();
+	const started = performance.now();
+	// Node 24 itself (not a wrapper script), so the pid sampled is the process that runs the workflow.
+	const child = spawn(join(nodeBinDir, 'node'), [n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+		cwd: dirname(instance.userFolder),
+		env: instance.env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true, // own process group: a timeout also stops n8n's task-runner child
+	});
+	const sampler = child.pid === undefined ? undefined : sampleMemory(child.pid);
+	const stdout: string[] = [];
+	const stderr: string[] = [];
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+	const timer = setTimeout(() => {
+		try {
+			if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}, TIMEOUT_MS);
+	const code = await new Promise<number | null>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', resolve);
+	}).finally(() => clearTimeout(timer));
+	const wallMs = performance.now() - started;
+	const memory = sampler?.stop() ?? { hwmMb: 0, maxRssMb: 0 };
+	const output = stdout.join('');
+	const execution = parseExecutionDocument(output);
+	if (!execution) {
+		const tail = (text: string): string => text.trimEnd().split('\n').slice(-30).join('\n');
+		throw new Error(`n8n execute --id=${workflowId} printed no execution (exit code ${String(code)})\n${tail(output)}\n${tail(stderr.join(''))}`);
+	}
+	return { execution, wallMs, memory };
+}
