@@ -12,9 +12,9 @@ function positiveInt(name: string, fallback: number): number {
 
 /** Fixed per-request latency the JAS simulator adds to every API and token request. */
 export const LATENCY_MS = 5;
-/** Token lifetime the simulator grants (BENCH_TOKEN_LIFETIME_SEC): short, so long runs renew. */
-export const TOKEN_LIFETIME_SEC = positiveInt('BENCH_TOKEN_LIFETIME_SEC', 30);
-/** The JAS credential's "Renew Before Expiry"; for 30 s tokens it shrinks to a quarter of the lifetime. */
+/** Token lifetime the simulator grants (BENCH_TOKEN_LIFETIME_SEC): 4 s, so every run renews several times. */
+export const TOKEN_LIFETIME_SEC = positiveInt('BENCH_TOKEN_LIFETIME_SEC', 4);
+/** The JAS credential's "Renew Before Expiry"; for short tokens it shrinks to a quarter of the lifetime. */
 export const RENEWAL_MARGIN_SEC = 60;
 /** Seconds a token is used before a client that renews ahead of expiry (like ours) replaces it. */
 export const USABLE_LIFETIME_SEC = TOKEN_LIFETIME_SEC - Math.min(RENEWAL_MARGIN_SEC, TOKEN_LIFETIME_SEC / 4);
