@@ -56,7 +56,7 @@ function notes(rows: RunSummary[], measurements: Measurement[]): string[] {
 			? `Every run lasted longer than the usable token lifetime (${USABLE_LIFETIME_SEC} s), so each had to renew.`
 			: `${renewals} lasted longer than the usable token lifetime (${USABLE_LIFETIME_SEC} s), so those needed exactly one token and ` +
 					'could not show renewals or 401s at expiry; more than one token request in such a run means concurrent first requests each fetched a token. ' +
-					'For renewals in every run use a shorter lifetime, e.g. BENCH_TOKEN_LIFETIME_SEC=4.',
+					'For renewals in every run use a shorter lifetime (BENCH_TOKEN_LIFETIME_SEC) or more items (BENCH_ITEMS).',
 	);
 	const maxLoad = Math.max(...measurements.map((m) => m.loadAvg1));
 	if (maxLoad > 1.5) out.push(`The machine was busy with other work during some runs (1-minute load average up to ${maxLoad} on ${cpus().length} cores): expect noise between repetitions; see loadAvg1 per measurement in latest.json.`);
