@@ -4,6 +4,7 @@
  * Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as scripts/demo/workflow.ts).
  */
 import type { N8nCredential, N8nWorkflow } from '../test/e2e/n8nHarness';
+import { workflowNode } from '../scripts/demo/workflow';
 import type { RunSpec } from './config';
 
 /** The name of the node under test in every workflow; its `executionTime` is what items/s is computed from. */
@@ -51,15 +52,7 @@ export function benchCredential(run: RunSpec, rep: number, sim: SimulatorAccess)
 	};
 }
 
-const node = (name: string, type: string, typeVersion: number, position: [number, number], parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-	id: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
-	name,
-	type,
-	typeVersion,
-	position,
-	parameters,
-	...extra,
-});
+const node = workflowNode;
 
 export function benchWorkflow(run: RunSpec, rep: number, items: number, sim: SimulatorAccess): N8nWorkflow {
 	const { workflowId, credentialId } = ids(run, rep);

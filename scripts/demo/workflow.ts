@@ -22,7 +22,8 @@ export const JAS_OUTPUTS = ['Success', 'Client Error', 'Auth Error', 'Not Found'
 /** JTL products in the simulator, fetched with $skip/$top pagination and split into items. */
 export const JTL_PRODUCT_COUNT = 95;
 
-const node = (name: string, type: string, typeVersion: number, position: [number, number], parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+/** A workflow node as n8n's import expects it. */
+export const workflowNode = (name: string, type: string, typeVersion: number, position: [number, number], parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
 	id: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
 	name,
 	type,
@@ -34,13 +35,13 @@ const node = (name: string, type: string, typeVersion: number, position: [number
 
 export function demoWorkflow(id = 'jasDemoWorkflow1') {
 	const nodes = [
-		node('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 200], {}),
-		node('Requests', 'n8n-nodes-base.set', 3.4, [220, 0], {
+		workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 200], {}),
+		workflowNode('Requests', 'n8n-nodes-base.set', 3.4, [220, 0], {
 			mode: 'raw',
 			jsonOutput: JSON.stringify({ requests: JAS_REQUESTS.map(({ path }) => ({ path })) }),
 		}),
-		node('One Item Per Request', 'n8n-nodes-base.splitOut', 1, [440, 0], { fieldToSplitOut: 'requests' }),
-		node(
+		workflowNode('One Item Per Request', 'n8n-nodes-base.splitOut', 1, [440, 0], { fieldToSplitOut: 'requests' }),
+		workflowNode(
 			'JAS Request',
 			'n8n-nodes-jas.jasRequest',
 			1,
@@ -48,8 +49,8 @@ export function demoWorkflow(id = 'jasDemoWorkflow1') {
 			{ authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 1, maxRetryWait: 5 } },
 			{ credentials: { jasOAuth2Api: { id: CREDENTIAL_IDS.jas, name: 'JAS (simulator)' } } },
 		),
-		...JAS_OUTPUTS.map((output, index) => node(output, 'n8n-nodes-base.noOp', 1, [900, index * 120 - 300], {})),
-		node(
+		...JAS_OUTPUTS.map((output, index) => workflowNode(output, 'n8n-nodes-base.noOp', 1, [900, index * 120 - 300], {})),
+		workflowNode(
 			'Partner Request',
 			'n8n-nodes-jas.jasRequest',
 			1,
@@ -57,7 +58,7 @@ export function demoWorkflow(id = 'jasDemoWorkflow1') {
 			{ authentication: 'partnerOAuth2Api', method: 'POST', url: '/api/echo', bodyType: 'json', jsonBody: '{"booking": "demo"}' },
 			{ credentials: { partnerOAuth2Api: { id: CREDENTIAL_IDS.partner, name: 'Partner (simulator)' } } },
 		),
-		node(
+		workflowNode(
 			'JTL Products',
 			'n8n-nodes-jas.jasRequest',
 			1,
