@@ -20,6 +20,13 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Before connecting: log in once to the FFN portal of the chosen environment (otherwise the API answers 404), and pick the scopes this connection needs.',
+			name: 'portalNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Environment',
 			name: 'environment',
 			type: 'options',
@@ -59,6 +66,7 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 				{ name: 'Fulfiller: Write', value: JTL_SCOPES[3] },
 			],
 			default: [JTL_SCOPES[0]],
+			required: true,
 			description: 'What the connection may do; the JTL user approves these when connecting. Reconnect after changing them.',
 		},
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
@@ -68,7 +76,8 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: '={{ ([].concat($self["scopes"] || [])).join(" ") }}',
+			// The editor may save an untouched multi-select as []: fall back to merchant read, never an empty scope.
+			default: `={{ ([].concat($self["scopes"] || [])).join(" ") || "${JTL_SCOPES[0]}" }}`,
 		},
 		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: '' },
 		// JTL authenticates the client with HTTP Basic (client_id:client_secret), never in the body.

@@ -60,7 +60,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '/v1/shipments/{{ $json.shipmentNumber }}',
-		description: "A path relative to the credential's API URL (e.g. /v1/users/current), or a full URL",
+		hint: "A path relative to the credential's API URL (e.g. /v1/users/current), or a full URL on that host",
 	},
 	{
 		displayName: 'Send Query Parameters',
@@ -147,7 +147,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Custom Rules', value: 'custom', description: 'Your own outputs from codes and ranges, first match wins' },
 		],
 		default: 'byCategory',
-		description: 'Every item leaves through exactly one output, chosen by the outcome of its request',
+		hint: 'Every item leaves through exactly one output. Changing this changes the outputs: re-check their connections.',
 	},
 	{
 		displayName: 'Status Codes',
@@ -167,7 +167,7 @@ export const properties: INodeProperties[] = [
 			{ name: '500 Unexpected Server Error', value: 500 },
 		],
 		default: [401, 404, 429, 500],
-		description: 'Each picked code gets its own output; anything else that failed goes to Other Error',
+		hint: 'Each picked code gets its own output; any other failure, including no answer at all, goes to Other Error',
 	},
 	{
 		displayName: 'Rules',
@@ -252,7 +252,8 @@ export const properties: INodeProperties[] = [
 				displayName: 'Pagination',
 				name: 'pagination',
 				type: 'fixedCollection',
-				default: {},
+				// Pre-filled so the settings show as soon as the option is added (one click, not two).
+				default: { settings: { mode: 'nextUrl', nextUrlField: '_links.next', maxPages: 100 } },
 				placeholder: 'Add Pagination',
 				options: [
 					{
@@ -265,7 +266,7 @@ export const properties: INodeProperties[] = [
 								name: 'mode',
 								type: 'options',
 								options: [
-									{ name: 'Link Header (Rel=next)', value: 'linkHeader' },
+									{ name: 'Link Header (Next Link)', value: 'linkHeader', description: 'The URL in the Link header marked rel="next"' },
 									{ name: 'Next URL in Body', value: 'nextUrl', description: 'For example _links.next' },
 									{ name: 'Offset and Limit', value: 'offset', description: 'For example JTL $skip and $top' },
 								],
@@ -352,11 +353,11 @@ export const properties: INodeProperties[] = [
 				name: 'splitField',
 				type: 'string',
 				default: '',
-				placeholder: 'items',
+				placeholder: 'e.g. items',
 				description: 'Dot path to an array in the response; each element becomes an item. Use "." for a body that is itself an array.',
 			},
 			{
-				displayName: 'Timeout (Ms)',
+				displayName: 'Timeout (Milliseconds)',
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 1 },

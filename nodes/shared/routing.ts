@@ -23,8 +23,24 @@ export const configuredOutputs = (parameters: RoutingParameters): OutputDefiniti
 	const mode = parameters.routing || 'byCategory';
 	const out = (displayName: string): OutputDefinition => ({ type: 'main', displayName });
 	if (mode === 'byStatusCode') {
+		// Short labels: the canvas has little room, the picker shows the JAS table's full texts.
+		const labels: Record<string, string> = {
+			400: 'Bad Request',
+			401: 'Unauthorized',
+			403: 'Forbidden',
+			404: 'Not Found',
+			405: 'Method Not Allowed',
+			406: 'Not Acceptable',
+			409: 'Conflict',
+			415: 'Unsupported Type',
+			429: 'Rate Limited',
+			500: 'Server Error',
+		};
 		const codes = ([] as Array<number | string>).concat(parameters.statusCodes || []);
-		return [out('Success')].concat(codes.map((code) => out(String(code))), [out('Other Error')]);
+		return [out('Success')].concat(
+			codes.map((code) => out(labels[String(code)] ? code + ' ' + labels[String(code)] : String(code))),
+			[out('Other Error')],
+		);
 	}
 	if (mode === 'custom') {
 		const rules = (parameters.customRules && parameters.customRules.rules) || [];

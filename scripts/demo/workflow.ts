@@ -49,12 +49,12 @@ export function demoWorkflow(id = 'jasDemoWorkflow1') {
 			{ authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 1, maxRetryWait: 5 } },
 			{ credentials: { jasOAuth2Api: { id: CREDENTIAL_IDS.jas, name: 'JAS (simulator)' } } },
 		),
-		...JAS_OUTPUTS.map((output, index) => workflowNode(output, 'n8n-nodes-base.noOp', 1, [900, index * 120 - 300], {})),
+		...JAS_OUTPUTS.map((output, index) => workflowNode(output, 'n8n-nodes-base.noOp', 1, [900, index * 160 - 480], {})),
 		workflowNode(
 			'Partner Request',
 			'n8n-nodes-jas.jasRequest',
 			1,
-			[220, 300],
+			[220, 420],
 			{ authentication: 'partnerOAuth2Api', method: 'POST', url: '/api/echo', bodyType: 'json', jsonBody: '{"booking": "demo"}' },
 			{ credentials: { partnerOAuth2Api: { id: CREDENTIAL_IDS.partner, name: 'Partner (simulator)' } } },
 		),
@@ -62,7 +62,7 @@ export function demoWorkflow(id = 'jasDemoWorkflow1') {
 			'JTL Products',
 			'n8n-nodes-jas.jasRequest',
 			1,
-			[220, 500],
+			[220, 780],
 			{
 				authentication: 'jtlFfnOAuth2Api',
 				method: 'GET',

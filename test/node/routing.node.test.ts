@@ -59,7 +59,7 @@ describe('by category (default)', () => {
 describe('by status code', () => {
 	it('gives each picked code an output and the rest Other Error', async () => {
 		const result = await run(['/api/echo', '/api/status/404', '/api/status/429', '/api/status/418'], { routing: 'byStatusCode', statusCodes: [404, 429] });
-		expect(result.outputNames).toEqual(['Success', '404', '429', 'Other Error']);
+		expect(result.outputNames).toEqual(['Success', '404 Not Found', '429 Rate Limited', 'Other Error']);
 		expect(result.outputs.map(pairedIndexes)).toEqual([[0], [1], [2], [3]]);
 	});
 });

@@ -26,7 +26,7 @@ describe('configuredOutputs', () => {
 	});
 
 	it('byStatusCode: Success, one output per code, Other Error', () => {
-		expect(names(configuredOutputs({ routing: 'byStatusCode', statusCodes: [401, '404'] }))).toEqual(['Success', '401', '404', 'Other Error']);
+		expect(names(configuredOutputs({ routing: 'byStatusCode', statusCodes: [401, '404'] }))).toEqual(['Success', '401 Unauthorized', '404 Not Found', 'Other Error']);
 		expect(names(configuredOutputs({ routing: 'byStatusCode' }))).toEqual(['Success', 'Other Error']);
 	});
 
@@ -101,7 +101,7 @@ describe('configuredOutputs is self-contained once compiled', () => {
 	it('works as the n8n outputs expression string', () => {
 		const expression = `(${source})($parameter)`;
 		const result = vm.runInNewContext(expression, { $parameter: { routing: 'byStatusCode', statusCodes: [404] } }) as OutputDefinition[];
-		expect(result.map((output) => output.displayName)).toEqual(['Success', '404', 'Other Error']);
+		expect(result.map((output) => output.displayName)).toEqual(['Success', '404 Not Found', 'Other Error']);
 	});
 });
 
@@ -171,7 +171,7 @@ describe('createRouter', () => {
 
 	it('byStatusCode: listed codes first, success, everything else to Other Error', () => {
 		const router = createRouter({ routing: 'byStatusCode', statusCodes: [404, '429', 200] });
-		expect(names(router.outputs)).toEqual(['Success', '404', '429', '200', 'Other Error']);
+		expect(names(router.outputs)).toEqual(['Success', '404 Not Found', '429 Rate Limited', '200', 'Other Error']);
 		expect(router.route(404)).toBe(1);
 		expect(router.route(429)).toBe(2);
 		expect(router.route(200)).toBe(3); // a listed success code gets its own output
