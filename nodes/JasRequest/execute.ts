@@ -155,9 +155,27 @@ function scrubbedHeaders(headers: HttpResponse['headers'], secrets: string[]): H
 function fileNameOf(response: HttpResponse): string {
 	const disposition = headerValue(response.headers, 'content-disposition') ?? '';
 	const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-	if (match) return decodeURIComponent(match[1]);
+	if (match) {
+		try {
+			return decodeURIComponent(match[1]);
+		} catch {
+			return match[1]; // a malformed %-escape must not fail the item
+		}
+	}
 	const last = new URL(response.url).pathname.split('/').filter(Boolean).pop();
 	return last || 'response';
+}
+
+/**
+ * A parameter for an input error item. Reading it may be what failed (a broken expression), so the raw
+ * parameter text stands in then: the item must still reach its output.
+ */
+function readableParameter(ctx: IExecuteFunctions, name: string, index: number): string {
+	try {
+		return String(ctx.getNodeParameter(name, index, ''));
+	} catch {
+		return String(ctx.getNode().parameters[name] ?? '');
+	}
 }
 
 function safeUrl(url: string): string {
@@ -252,7 +270,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 				message: `Item ${index}: ${message}`,
 				source: 'input',
 				attempts: 0,
-				request: { method: String(ctx.getNodeParameter('method', index, 'GET')), url: String(ctx.getNodeParameter('url', index, '')) },
+				request: { method: readableParameter(ctx, 'method', index), url: readableParameter(ctx, 'url', index) },
 			});
 		}
 		const items: INodeExecutionData[] = [];

@@ -204,6 +204,14 @@ describe('bodies, query and headers', () => {
 		if (onError === 'continueErrorOutput') expect(result.outputs[7] ?? []).toHaveLength(0);
 	});
 
+	it('a URL expression that fails to evaluate still routes the item (On Error: Continue)', async () => {
+		const items = [{ path: '/api/echo' }, {}, { path: '/api/echo' }];
+		const result = await runJas(jas, items, { url: '={{ $json.path.toUpperCase().toLowerCase() }}' }, { onError: 'continueRegularOutput' });
+		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 2]);
+		expect(pairedIndexes(result.outputs[OUT.client])).toEqual([1]);
+		expect(errorOf(result.outputs[OUT.client][0])).toMatchObject({ source: 'input', status: null });
+	});
+
 	it('refuses an Authorization header parameter as an input error', async () => {
 		const result = await runJas(jas, [{}, {}], {
 			url: '/api/echo',
