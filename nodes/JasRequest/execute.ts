@@ -16,7 +16,7 @@ import { apiErrorMessage, type ErrorDetails, errorJson, statusTextFor } from '..
 import { ItemParameters } from '../shared/itemParameters';
 import { firstPageUrl, nextPageUrl, type PaginationSettings } from '../shared/pagination';
 import { runPool } from '../shared/pool';
-import { buildRequest, InputError, type ItemRequestParameters, type NameValue, type PreparedRequest } from '../shared/requestBuilder';
+import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from '../shared/requestBuilder';
 import { headerValue, parseBody, type ResponseFormat, safeHeaders, shapeSuccess } from '../shared/responseBody';
 import { createRouter, type Router, type RoutingParameters } from '../shared/routing';
 import { redact } from '../shared/secrets';
@@ -303,21 +303,21 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 					)
 				: undefined;
 			if (!next) return { output, items };
-			// The next link is the API's choice, not the user's: like the URL parameter, it must stay on the
-			// origin the token belongs to, or the token would be sent to whatever host a response names.
-			const origin = new URL(request.url).origin;
-			if (new URL(next).origin !== origin) {
+			// The next link is the API's choice, not the user's: it passes the same rule as the URL
+			// parameter (only the credential's API host ever gets the token).
+			try {
+				url = resolveUrl(auth.baseUrl || request.url, next).href;
+			} catch (error) {
 				return errorResult(index, router.inputError, {
 					status: outcome.response.status,
 					statusText: statusTextFor(outcome.response.status),
-					message: `The next page (${safeUrl(next)}) is not on the API host ${origin}, and the token is only sent there. Pagination stopped after ${pages} page(s): check the pagination settings.`,
+					message: `Pagination stopped after ${pages} page(s): ${error instanceof Error ? error.message : String(error)}`,
 					source: 'input',
 					attempts: outcome.attempts,
 					request: { method: request.method, url: safeUrl(url) },
 					pagesFetched: pages,
 				});
 			}
-			url = next;
 		}
 	};
 
