@@ -10,7 +10,7 @@ export class JasOAuth2Api implements ICredentialType {
 
 	displayName = 'JAS OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-jas/n8n-nodes-jas#jas';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jas#jas';
 
 	icon = { light: 'file:icons/jas.svg', dark: 'file:icons/jas.dark.svg' } as const;
 

@@ -14,7 +14,7 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 
 	displayName = 'JTL-FFN OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-jas/n8n-nodes-jas#jtl-ffn';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jas#jtl-ffn';
 
 	icon = { light: 'file:icons/jtl.svg', dark: 'file:icons/jtl.dark.svg' } as const;
 

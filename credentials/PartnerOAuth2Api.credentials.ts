@@ -10,7 +10,7 @@ export class PartnerOAuth2Api implements ICredentialType {
 
 	displayName = 'Partner OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-jas/n8n-nodes-jas#partner-api';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jas#partner-api';
 
 	icon = { light: 'file:icons/partner.svg', dark: 'file:icons/partner.dark.svg' } as const;
 

@@ -1,52 +1,152 @@
 /**
  * `npm run demo`: the JAS Request node in a real n8n against the bundled provider simulators.
- * `npm run demo -- --ui`: the same, then leaves the n8n editor running on http://localhost:5678.
- * Exit code 0 only when every item landed on the output it must.
+ * `npm run demo -- --ui [--port 5678]`: the same, then leaves the n8n editor running until Ctrl-C / SIGTERM.
+ * Exit code 0 only when every item landed on the output it must (and, with --ui, n8n started and was stopped
+ * by the user).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 import { ensureN8n } from '../test/e2e/n8nHarness';
-import { runDemo, setUpDemo } from './demo/run';
-import { JAS_OUTPUTS } from './demo/workflow';
+import { type DemoReport, runDemo, setUpDemo } from './demo/run';
+import { JAS_OUTPUTS, JAS_REQUESTS } from './demo/workflow';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+const READY_TIMEOUT_MS = 120_000;
+
+class DemoError extends Error {}
+
+function parseArgs(argv: string[]): { ui: boolean; port: number } {
+	const ui = argv.includes('--ui');
+	const index = argv.indexOf('--port');
+	const raw = index >= 0 ? argv[index + 1] : undefined;
+	const port = raw === undefined ? 5678 : Number(raw);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DemoError(`--port wants a port number (1-65535), got "${raw ?? ''}"`);
+	return { ui, port };
+}
+
+/** Resolves when nothing listens on `port` (any interface, as n8n binds it); rejects with what to do otherwise. */
+async function assertPortFree(port: number): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const server = createServer();
+		server.once('error', (error: NodeJS.ErrnoException) =>
+			reject(
+				new DemoError(
+					error.code === 'EADDRINUSE'
+						? `port ${port} is already in use (another n8n?). Stop it, or choose another port: npm run demo -- --ui --port ${port + 1}`
+						: `cannot listen on port ${port}: ${error.message}`,
+				),
+			),
+		);
+		server.listen(port, () => server.close(() => resolve()));
+	});
+}
+
+function printReport(report: DemoReport): boolean {
+	log('');
+	log(`Items per output (${report.seconds.toFixed(1)} s for the whole n8n execution, process start included):`);
+	log(`  ${'output'.padEnd(14)}${Object.keys(report.outputs).map((n) => n.padStart(16)).join('')}`);
+	for (const name of JAS_OUTPUTS) {
+		log(`  ${name.padEnd(14)}${Object.values(report.outputs).map((counts) => String(counts[name] ?? 0).padStart(16)).join('')}`);
+	}
+	log('');
+	const { jas, partner, jtlRefreshes } = report.tokens;
+	const renewals = Math.max(0, jas - 1);
+	log(
+		`JAS: ${jas} token request${jas === 1 ? '' : 's'} for ${JAS_REQUESTS.length} items (${report.jasApi.requests} API calls, ${report.jasApi.unauthorized} answered 401` +
+			`${renewals > 0 ? `; ${renewals} renewal${renewals === 1 ? '' : 's'} after a 401` : ''}).`,
+	);
+	log(`Partner: ${partner} token request${partner === 1 ? '' : 's'}. JTL-FFN: ${jtlRefreshes} refresh${jtlRefreshes === 1 ? '' : 'es'}.`);
+	for (const line of report.misrouted) log(`  MISROUTED ${line}`);
+	for (const line of report.problems) log(`  PROBLEM ${line}`);
+	const ok = report.misrouted.length === 0 && report.problems.length === 0;
+	log(ok ? 'Demo OK: every item landed on the output it should.' : 'Demo FAILED (see above).');
+	return ok;
+}
+
+/** Polls n8n's readiness endpoint; rejects when n8n exits first or does not become ready in time. */
+async function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
+	const deadline = Date.now() + READY_TIMEOUT_MS;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) throw new DemoError(`n8n exited before it was ready (exit ${child.exitCode ?? child.signalCode}); see its messages above`);
+		const ready = await fetch(`http://127.0.0.1:${port}/healthz/readiness`).then(
+			(r) => r.ok,
+			() => false,
+		);
+		if (ready) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new DemoError(`n8n did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** Stops n8n and its task-runner child (its own process group), escalating to SIGKILL after 10 s. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const signal = (name: NodeJS.Signals) => {
+		try {
+			process.kill(-child.pid!, name);
+		} catch {
+			// already gone
+		}
+	};
+	signal('SIGTERM');
+	const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+	await exited;
+	clearTimeout(timer);
+}
 
 async function main(): Promise<number> {
-	const ui = process.argv.includes('--ui');
-	log('Starting the provider simulators and a real n8n (the first run installs n8n 2.41.1: about 4 minutes)…');
-	const setup = await setUpDemo(ui ? { ports: { jas: 8081, partner: 8082, jtl: 8083 } } : {});
+	const { ui, port } = parseArgs(process.argv.slice(2));
+	if (ui) await assertPortFree(port);
+	// Ctrl-C or SIGTERM (also relayed by npm and tsx) ends the wait below; `finally` then stops everything.
+	let stopRequested: () => void = () => undefined;
+	const stopped = new Promise<'stop'>((resolve) => (stopRequested = () => resolve('stop')));
+	let signalled = false;
+	let setUp = false;
+	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(name, () => {
+			// Before setup finished there is nothing of ours to stop but in-process simulators: leave at once.
+			if (!setUp) process.exit(130);
+			signalled = true;
+			stopRequested();
+		});
+	}
+
+	log('Starting the provider simulators and a real n8n (the first run installs n8n 2.41.1: about 8 minutes, once)…');
+	const setup = await setUpDemo(ui ? { editorPort: port } : {});
+	setUp = true;
+	let child: ChildProcess | undefined;
 	try {
 		log(`Simulators: JAS ${setup.sims.jas.url}, Partner ${setup.sims.partner.url}, JTL-FFN ${setup.sims.jtl.url}`);
 		log('Running the example workflow in n8n…');
-		const report = await runDemo(setup);
-		log('');
-		log(`Items per output (${report.seconds.toFixed(1)} s for the whole n8n execution, process start included):`);
-		log(`  ${'output'.padEnd(14)}${Object.keys(report.outputs).map((n) => n.padStart(16)).join('')}`);
-		for (const name of JAS_OUTPUTS) {
-			log(`  ${name.padEnd(14)}${Object.values(report.outputs).map((counts) => String(counts[name] ?? 0).padStart(16)).join('')}`);
-		}
-		log('');
-		log(`Tokens fetched: JAS ${report.tokens.jas} (one, plus one renewal for the request the API answered 401), Partner ${report.tokens.partner}, JTL refreshes ${report.tokens.jtlRefreshes}`);
-		for (const line of report.misrouted) log(`  MISROUTED ${line}`);
-		for (const line of report.problems) log(`  PROBLEM ${line}`);
-		const ok = report.misrouted.length === 0 && report.problems.length === 0;
-		log(ok ? 'Demo OK: every item landed on the output it should.' : 'Demo FAILED (see above).');
-		if (!ok || !ui) return ok ? 0 : 1;
+		const ok = printReport(await runDemo(setup));
+		if (!ok) return 1;
+		if (!ui || signalled) return signalled ? 130 : 0;
 
 		log('');
-		log('Starting the n8n editor on http://localhost:5678 (Ctrl-C to stop)…');
-		log('Open it, create the owner account (any email and password: this is a throwaway instance),');
+		log(`Starting the n8n editor on http://localhost:${port} …`);
+		const { n8nBin, nodeBinDir } = await ensureN8n();
+		// detached: n8n leads its own process group, so stopping it also stops its task runner.
+		child = spawn(`${nodeBinDir}/node`, [n8nBin, 'start'], { env: setup.n8n.env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+		const exited = new Promise<'exit'>((resolve) => child!.once('exit', () => resolve('exit')));
+		await Promise.race([waitUntilReady(child, port), stopped.then(() => undefined)]);
+		if (signalled) return 130;
+		log('');
+		log(`n8n editor ready: http://localhost:${port}   (Ctrl-C stops n8n and the simulators)`);
+		log('Create the owner account (any email and password: this is a throwaway instance),');
 		log('then open the workflow "JAS Request demo" and press "Execute workflow".');
 		log(`n8n data folder: ${setup.n8n.userFolder}`);
-		const { n8nBin } = await ensureN8n();
-		const child = spawn(n8nBin, ['start'], { env: setup.n8n.env, stdio: 'inherit' });
-		await new Promise<void>((resolve) => {
-			process.once('SIGINT', () => child.kill('SIGINT'));
-			child.once('exit', () => resolve());
-		});
+		const why = await Promise.race([exited, stopped]);
+		if (why === 'exit') {
+			log(`n8n stopped by itself (exit ${child.exitCode ?? child.signalCode}).`);
+			return 1;
+		}
 		return 0;
 	} finally {
+		if (child) await stopGroup(child);
 		await setup.close();
+		if (ui) log('Stopped n8n and the simulators.');
 	}
 }
 

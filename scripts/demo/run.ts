@@ -8,8 +8,9 @@ import { demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_C
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write'];
 
-/** n8n's OAuth2 callback, as registered with the JTL OAuth client. */
-export const JTL_REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
+/** n8n's OAuth2 callback on a given editor port, as registered with the JTL OAuth client. */
+export const jtlRedirectUri = (editorPort = 5678): string => `http://localhost:${editorPort}/rest/oauth2-credential/callback`;
+export const JTL_REDIRECT_URI = jtlRedirectUri();
 
 export interface DemoSetup {
 	sims: AllSimulators;
@@ -19,14 +20,17 @@ export interface DemoSetup {
 	close(): Promise<void>;
 }
 
-/** Starts simulators (fixed ports when given) and an n8n with the package, credentials and workflow imported. */
-export async function setUpDemo(options: { ports?: { jas: number; partner: number; jtl: number } } = {}): Promise<DemoSetup> {
-	const sims = await startAllSimulators(options.ports ? { ports: options.ports } : {});
+/**
+ * Starts simulators (on free ports) and an n8n with the package, credentials and workflow imported. `editorPort`
+ * is where `n8n start` will serve the editor (its OAuth callback is registered with the JTL simulator).
+ */
+export async function setUpDemo(options: { editorPort?: number } = {}): Promise<DemoSetup> {
+	const sims = await startAllSimulators();
 	try {
 		await ensureN8n();
 		const tarball = await packPackage();
-		const n8n = await createN8nInstance({ tarball, logLevel: 'info' });
-		const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
+		const n8n = await createN8nInstance({ tarball, logLevel: 'info', env: options.editorPort ? { N8N_PORT: String(options.editorPort) } : {} });
+		const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: jtlRedirectUri(options.editorPort), scope: JTL_SCOPES.join(' ') });
 		await n8n.importCredentials(
 			demoCredentials({
 				jas: { url: sims.jas.url, ...DEMO_CLIENTS.jas },
@@ -65,6 +69,8 @@ export interface DemoReport {
 	misrouted: string[];
 	problems: string[];
 	tokens: { jas: number; partner: number; jtlRefreshes: number };
+	/** what the JAS simulator saw: API requests, and how many it answered 401 */
+	jasApi: { requests: number; unauthorized: number };
 	seconds: number;
 }
 
@@ -104,6 +110,7 @@ export async function runDemo(setup: DemoSetup): Promise<DemoReport> {
 		outputs: { 'JAS Request': countsOf(execution, 'JAS Request', JAS_OUTPUTS), 'Partner Request': partner, 'JTL Products': jtl },
 		misrouted,
 		problems,
+		jasApi: { requests: setup.sims.jas.stats.apiRequests, unauthorized: setup.sims.jas.stats.unauthorized },
 		tokens: { jas: setup.sims.jas.stats.tokensIssued, partner: setup.sims.partner.stats.tokensIssued, jtlRefreshes: setup.sims.jtl.stats.refreshRequests },
 		seconds,
 	};

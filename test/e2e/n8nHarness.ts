@@ -115,10 +115,11 @@ export interface N8nInstall {
 
 let installed: Promise<N8nInstall> | undefined;
 
-/** Installs (first time, ~4 min) or finds (later, instant) the cached n8n via scripts/install-n8n.sh. */
+/** Installs (first time, ~8 min) or finds (later, instant) the cached n8n via scripts/install-n8n.sh. */
 export async function ensureN8n(repoDir = REPO_DIR): Promise<N8nInstall> {
 	installed ??= (async () => {
 		const result = await run('bash', [join(repoDir, 'scripts', 'install-n8n.sh')], {
+			env: { ...process.env, INSTALL_N8N_QUIET: '1' },
 			streamStderr: true,
 			timeoutMs: 30 * 60_000,
 		});
