@@ -43,6 +43,8 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 			name: 'customApiUrl',
 			type: 'string',
 			default: '',
+			// The token is only ever sent to this host: without it there is nothing to hold URLs against.
+			required: true,
 			placeholder: 'http://127.0.0.1:8083/api',
 			displayOptions: { show: { environment: ['custom'] } },
 		},
@@ -51,6 +53,7 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 			name: 'customOAuthUrl',
 			type: 'string',
 			default: '',
+			required: true,
 			placeholder: 'http://127.0.0.1:8083',
 			description: 'Where /authorize and /token live',
 			displayOptions: { show: { environment: ['custom'] } },

@@ -20,7 +20,7 @@ import type { TokenHttp } from './tokenRequest';
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
 	readonly baseUrl: string;
-	/** A token with time left. Throws TokenError when none can be had (remembered for this execution). */
+	/** A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this execution). */
 	getToken(): Promise<string>;
 	/** The API answered 401 to `token`: make sure the next getToken() returns another one. */
 	rejected(token: string): Promise<void>;
@@ -28,11 +28,17 @@ export interface Authorizer {
 	secrets(): string[];
 }
 
-/** Remembers the first token failure, so one bad secret costs one token request per execution, not one per item. */
+/**
+ * Remembers a lasting token failure (wrong secret, bad URL), so one bad secret costs one token request per
+ * execution, not one per item. Transient ones (429, 5xx, network) are not remembered: a later item asks again.
+ * A credential without an API host never yields a token: the host rule would have nothing to compare against.
+ */
 abstract class MemoisingAuthorizer implements Authorizer {
 	protected failure?: TokenError;
 
 	abstract readonly baseUrl: string;
+
+	protected abstract readonly label: string;
 
 	protected abstract fetchToken(): Promise<string>;
 
@@ -42,17 +48,27 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	async getToken(): Promise<string> {
 		if (this.failure) throw this.failure;
+		if (!this.baseUrl) {
+			this.failure = new TokenError(
+				'config',
+				`Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`,
+			);
+			throw this.failure;
+		}
 		try {
 			return await this.fetchToken();
 		} catch (error) {
-			this.failure = error instanceof TokenError ? error : new TokenError('network', redact(String(error), this.secrets()));
-			throw this.failure;
+			const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
+			if (!failure.transient) this.failure = failure;
+			throw failure;
 		}
 	}
 }
 
 export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 	readonly baseUrl: string;
+
+	protected readonly label: string;
 
 	private readonly settings: ClientCredentialsSettings;
 
@@ -64,14 +80,17 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		credentials: ICredentialDataDecryptedObject,
 		private readonly http: TokenHttp,
 		private readonly engine: TokenEngine = tokenEngine,
+		/** The execution's cancel signal: ends this execution's wait for a shared token request, nothing else. */
+		private readonly signal?: AbortSignal,
 	) {
 		super();
+		this.label = provider.label;
 		this.settings = clientCredentialsSettings(provider, credentials);
 		this.baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	}
 
 	protected async fetchToken(): Promise<string> {
-		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine)).accessToken;
+		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine, this.signal)).accessToken;
 		this.issued.add(token);
 		return token;
 	}
@@ -102,6 +121,11 @@ type RefreshHelper = (this: IExecuteFunctions, credentialsType: string) => Promi
 export class JtlAuthorizer extends MemoisingAuthorizer {
 	readonly baseUrl: string;
 
+	protected readonly label = 'JTL-FFN OAuth2 API';
+
+	/** When the current access token is due for refresh, from the refresh this node asked for (ms epoch). */
+	private refreshedDueAtMs?: number;
+
 	private tokenData: OAuthTokenData;
 
 	private refreshing?: Promise<void>;
@@ -123,8 +147,12 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		return typeof this.tokenData.access_token === 'string' ? this.tokenData.access_token : '';
 	}
 
-	/** Due for refresh: within the margin of n8n's recorded expiry (unknown expiry: only a 401 tells). */
+	/**
+	 * Due for refresh: after a refresh this node asked for, by that answer's expires_in counted from when it asked;
+	 * otherwise within the margin of n8n's recorded expiry. Unknown expiry: only a 401 tells (never a refresh storm).
+	 */
 	private isStale(): boolean {
+		if (this.refreshedDueAtMs !== undefined) return this.now() >= this.refreshedDueAtMs;
 		const expiresAt = Number(this.tokenData.n8n_expires_at);
 		if (!Number.isFinite(expiresAt) || expiresAt <= 0) return false;
 		const lifetimeMs = Number(this.tokenData.expires_in) * 1000;
@@ -151,9 +179,27 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		);
 	}
 
+	/**
+	 * When a token from a refresh is due: its expires_in counted from when we asked (floored at a second), else a
+	 * new expiry n8n recorded, else never (a 401 then tells). An old expiry carried over from before the refresh
+	 * must not count: it would make every request refresh again.
+	 */
+	private dueAfterRefresh(fresh: OAuthTokenData, askedAt: number, previousExpiry: number): number {
+		const lifetimeMs = Number(fresh.expires_in) * 1000;
+		if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) {
+			const lifetime = Math.max(1_000, lifetimeMs);
+			return askedAt + lifetime - renewalMarginMs(lifetime, JTL_MARGIN_MS);
+		}
+		const expiresAt = Number(fresh.n8n_expires_at);
+		if (Number.isFinite(expiresAt) && expiresAt > askedAt && expiresAt !== previousExpiry) {
+			return expiresAt - renewalMarginMs(expiresAt - askedAt, JTL_MARGIN_MS);
+		}
+		return Infinity;
+	}
+
 	/** One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. */
 	private async refresh(staleToken: string): Promise<void> {
-		// A failed refresh is not tried again by every later 401: the refresh token is spent or revoked.
+		// A lasting refresh failure is not tried again by every later 401: the refresh token is spent or revoked.
 		if (this.failure) throw this.failure;
 		if (this.refreshing) return await this.refreshing;
 		if (staleToken !== this.accessToken) return;
@@ -164,27 +210,46 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	private async doRefresh(): Promise<void> {
 		const secrets = this.secrets();
 		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
+		const askedAt = this.now();
+		const previousExpiry = Number(this.tokenData.n8n_expires_at);
 		try {
 			const refreshHelper = (this.context.helpers as { refreshOAuth2Token?: RefreshHelper }).refreshOAuth2Token;
+			let fresh: OAuthTokenData;
 			if (typeof refreshHelper === 'function') {
-				this.tokenData = { ...this.tokenData, ...((await refreshHelper.call(this.context, JTL_CREDENTIAL_TYPE)) as OAuthTokenData) };
-				return;
+				fresh = (await refreshHelper.call(this.context, JTL_CREDENTIAL_TYPE)) as OAuthTokenData;
+				this.tokenData = { ...this.tokenData, ...fresh };
+			} else {
+				// Older n8n has no refresh helper: a request through n8n's own OAuth2 path makes n8n refresh
+				// (and persist) on the 401, then the stored credential holds the new token.
+				await this.context.helpers.httpRequestWithAuthentication.call(this.context, JTL_CREDENTIAL_TYPE, {
+					url: `${this.baseUrl}/v1/users/current`,
+					method: 'GET',
+				});
+				const credentials = await this.context.getCredentials(JTL_CREDENTIAL_TYPE);
+				fresh = (credentials.oauthTokenData as OAuthTokenData | undefined) ?? {};
+				this.tokenData = fresh;
 			}
-			// Older n8n has no refresh helper: a request through n8n's own OAuth2 path makes n8n refresh
-			// (and persist) on the 401, then the stored credential holds the new token.
-			await this.context.helpers.httpRequestWithAuthentication.call(this.context, JTL_CREDENTIAL_TYPE, {
-				url: `${this.baseUrl}/v1/users/current`,
-				method: 'GET',
-			});
-			const fresh = await this.context.getCredentials(JTL_CREDENTIAL_TYPE);
-			this.tokenData = (fresh.oauthTokenData as OAuthTokenData | undefined) ?? {};
+			this.refreshedDueAtMs = this.dueAfterRefresh(fresh, askedAt, previousExpiry);
 		} catch (error) {
 			const reason = redact(error instanceof Error ? error.message : String(error), secrets);
-			this.failure = new TokenError(
-				'rejected',
-				`Could not refresh the token of credential "JTL-FFN OAuth2 API": ${reason}. If it persists, open the credential and reconnect it.`,
+			// A spent or revoked refresh token does not heal: remembered for the run. Anything else (the OAuth server
+			// down, a timeout) may: the next item tries again.
+			const lasting = REFRESH_REJECTED.test(reason) || [400, 401, 403].includes(statusOf(error) ?? 0);
+			const failure = new TokenError(
+				lasting ? 'rejected' : 'network',
+				`Could not refresh the token of credential "JTL-FFN OAuth2 API": ${reason}. ${lasting ? 'Open the credential and reconnect it.' : 'If it persists, open the credential and reconnect it.'}`,
 			);
-			throw this.failure;
+			if (lasting) this.failure = failure;
+			throw failure;
 		}
 	}
+}
+
+const REFRESH_REJECTED = /invalid_grant|invalid_client|unauthori[sz]ed_client|revoked|reconnect/i;
+
+/** The HTTP status an n8n or axios error carries, if any. */
+function statusOf(error: unknown): number | undefined {
+	const e = error as { httpCode?: unknown; status?: unknown; response?: { status?: unknown } } | null;
+	const value = Number(e?.httpCode ?? e?.status ?? e?.response?.status);
+	return Number.isFinite(value) ? value : undefined;
 }

@@ -18,16 +18,23 @@ export interface CallSettings {
 	egress?: EgressFilter;
 	signal?: AbortSignal;
 	retry: RetryPolicy;
+	/** Largest body kept in memory (JSON, text, error bodies). */
+	maxBodyBytes?: number;
+	/** Hand 2xx bodies over as streams (file downloads) instead of reading them. */
+	streamSuccess?: boolean;
 }
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 export type CallOutcome =
 	| { kind: 'response'; response: HttpResponse; attempts: number; retryAfterMs?: number }
 	| { kind: 'network'; error: TransportError; attempts: number }
 	| { kind: 'token'; error: TokenError; attempts: number };
 
-/** Waits `ms`, or less if the execution is cancelled meanwhile (returns false then). */
+/** Waits `ms` (at most a timer's range), or less if the execution is cancelled meanwhile (returns false then). */
 export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 	if (signal?.aborted) return false;
+	ms = Math.min(Math.max(0, ms), 2_147_483_647);
 	return await new Promise<boolean>((resolve) => {
 		const done = (completed: boolean) => {
 			clearTimeout(timer);
@@ -40,7 +47,7 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 	});
 }
 
-const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls']);
+const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge']);
 
 export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
 	let attempts = 0;
@@ -71,11 +78,13 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				maxRedirects: settings.maxRedirects,
 				allowUnauthorizedCerts: settings.allowUnauthorizedCerts,
 				egress: settings.egress,
+				maxBodyBytes: settings.maxBodyBytes,
+				streamBody: settings.streamSuccess ? isSuccess : undefined,
 			});
 			status = response.status;
-			// Only a 401 from the origin the token went to rejects it: after a cross-origin redirect the token was
-			// not sent, and dropping it would cost every item in flight a renewal for nothing.
-			if (status === 401 && !renewedAfter401 && new URL(response.url).origin === new URL(request.url).origin) {
+			// Only a 401 to our token rejects it: after a cross-origin redirect hop the token was no longer sent (even
+			// if a later hop came back to the API's origin), and dropping it would cost every item in flight a renewal.
+			if (status === 401 && !renewedAfter401 && !response.credentialsDropped) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
 				try {

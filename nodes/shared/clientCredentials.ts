@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
-import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { type ClientCredentialsConfig, requestToken, TOKEN_REQUEST_TIMEOUT_MS, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
 
 export interface ClientCredentialsProvider {
 	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
@@ -143,11 +143,16 @@ export async function getClientCredentialsToken(
 	settings: ClientCredentialsSettings,
 	http: TokenHttp,
 	engine: TokenEngine = tokenEngine,
+	/** The caller's cancel signal: ends only this caller's wait, never the shared request. */
+	signal?: AbortSignal,
 ): Promise<CachedToken> {
-	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs);
+	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, signal);
 }
 
-/** A TokenHttp over n8n's own request helper, so n8n's proxy and egress settings apply. */
+/**
+ * A TokenHttp over n8n's own request helper, so n8n's proxy and egress settings apply. Never follows a redirect:
+ * a 307/308 would re-post the client secret to whatever host the Location names.
+ */
 export function n8nTokenHttp(helpers: IHttpRequestHelper['helpers']): TokenHttp {
 	return async (request) => {
 		const response = (await helpers.httpRequest({
@@ -159,7 +164,8 @@ export function n8nTokenHttp(helpers: IHttpRequestHelper['helpers']): TokenHttp 
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
+			disableFollowRedirect: true,
+			timeout: TOKEN_REQUEST_TIMEOUT_MS,
 		})) as { statusCode: number; headers: Record<string, string | string[] | undefined>; body: unknown };
 		const body = response.body;
 		return {

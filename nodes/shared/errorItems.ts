@@ -3,7 +3,8 @@ import { STATUS_CODES } from 'node:http';
 
 import type { IDataObject } from 'n8n-workflow';
 
-export type ErrorSource = 'api' | 'token' | 'network' | 'input';
+/** api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an answer the node could not use as configured (too large). */
+export type ErrorSource = 'api' | 'token' | 'network' | 'input' | 'response';
 
 /** Texts of the JAS error table (seed 000), used wherever the API documents them. */
 export const JAS_STATUS_TEXT: Readonly<Record<number, string>> = {

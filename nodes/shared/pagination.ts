@@ -17,15 +17,45 @@ export interface Page {
 	body: unknown;
 }
 
-/** The rel="next" target of an RFC 8288 Link header, if any. */
+/**
+ * The rel="next" target of an RFC 8288 Link header, if any. One left-to-right scan (linear in the header's
+ * length, whatever it contains): a hostile 16 KB header must not block the process.
+ */
 export function nextFromLinkHeader(header: string | string[] | undefined): string | undefined {
 	const value = Array.isArray(header) ? header.join(', ') : header;
 	if (!value) return undefined;
-	for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {
-		const params = match[2];
-		if (/;\s*rel\s*=\s*"?(?:[^";,]*\s)?next(?=[\s";,]|$)/i.test(params)) return match[1];
+	let position = 0;
+	while (position < value.length) {
+		const open = value.indexOf('<', position);
+		if (open === -1) return undefined;
+		const close = value.indexOf('>', open + 1);
+		if (close === -1) return undefined;
+		const target = value.slice(open + 1, close);
+		// The link's parameters run to the next comma outside quotes.
+		let end = close + 1;
+		let quoted = false;
+		for (; end < value.length; end++) {
+			const ch = value[end];
+			if (ch === '"') quoted = !quoted;
+			else if (ch === '\\' && quoted) end++;
+			else if (ch === ',' && !quoted) break;
+			else if (ch === '<' && !quoted) break;
+		}
+		if (hasRelNext(value.slice(close + 1, end))) return target;
+		position = end;
 	}
 	return undefined;
+}
+
+/** Whether `;`-separated link parameters include rel="next" (rel may list several types). */
+function hasRelNext(params: string): boolean {
+	for (const param of params.split(';')) {
+		const eq = param.indexOf('=');
+		if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'rel') continue;
+		const types = param.slice(eq + 1).trim().replace(/^"|"$/g, '');
+		if (types.toLowerCase().split(/\s+/).includes('next')) return true;
+	}
+	return false;
 }
 
 /** The first request of a paginated call: offset mode adds offset 0 and the limit. */

@@ -15,13 +15,37 @@ function isJsonContentType(contentType: string | undefined): boolean {
 	return !!contentType && /^application\/(?:[\w.+-]*\+)?json\b|^text\/json\b/i.test(contentType.trim());
 }
 
+/** The charset a Content-Type declares, if any. */
+function declaredCharset(contentType: string | undefined): string | undefined {
+	const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+	return match?.[1];
+}
+
+/**
+ * The body as text: a byte-order mark decides first, then the declared charset (ISO-8859-1, UTF-16, …),
+ * else UTF-8. The BOM itself is dropped (a JSON body starting with one must still parse).
+ */
+export function decodeText(body: Buffer, contentType: string | undefined): string {
+	let label = declaredCharset(contentType) ?? 'utf-8';
+	if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) label = 'utf-8';
+	else if (body[0] === 0xff && body[1] === 0xfe) label = 'utf-16le';
+	else if (body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
+	let decoder: InstanceType<typeof TextDecoder>;
+	try {
+		decoder = new TextDecoder(label);
+	} catch {
+		decoder = new TextDecoder('utf-8'); // an unknown charset label: UTF-8 is the web's default
+	}
+	return decoder.decode(body);
+}
+
 /**
  * The body as JSON when the server says it is JSON (and it parses), else as text; an empty body is
  * undefined. Error bodies use the same rule, so error.body is parsed when JSON.
  */
 export function parseBody(body: Buffer, headers: Record<string, string | string[]>, format: ResponseFormat): unknown {
 	if (body.length === 0) return undefined;
-	const text = body.toString('utf8');
+	const text = decodeText(body, headerValue(headers, 'content-type'));
 	if (format === 'auto' && isJsonContentType(headerValue(headers, 'content-type'))) {
 		try {
 			return JSON.parse(text) as unknown;

@@ -15,20 +15,25 @@ export function isRetryableStatus(status: number): boolean {
 	return status >= 500 && status <= 599 && status !== 501 && status !== 505;
 }
 
+/** Hard limits, whatever a parameter or a server says: the UI's ranges, enforced in code. */
+export const RETRY_LIMITS = { maxRetries: 10, maxTotalWaitMs: 3_600_000, maxRetryAfterMs: 86_400_000 } as const;
+
 /**
  * Retry-After as milliseconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 10.2.3).
- * Returns undefined when absent or unparsable; a date in the past means "now" (0).
+ * Returns undefined when absent or unparsable; a date in the past means "now" (0). Clamped to a day, so a huge
+ * value is "too long to wait", never a number a timer would wrap around to 1 ms.
  */
 export function parseRetryAfter(value: string | undefined | null, nowMs: number): number | undefined {
 	if (value === undefined || value === null) return undefined;
 	const text = value.trim();
 	if (text === '') return undefined;
-	if (/^\d+$/.test(text)) return Number(text) * 1000;
-	if (/^\d+\.\d+$/.test(text)) return Math.round(Number(text) * 1000);
+	const clamp = (ms: number) => Math.min(ms, RETRY_LIMITS.maxRetryAfterMs);
+	if (/^\d+$/.test(text)) return clamp(Number(text) * 1000);
+	if (/^\d+\.\d+$/.test(text)) return clamp(Math.round(Number(text) * 1000));
 	// An HTTP date always names a weekday or month; this keeps Date.parse from reading "-5" as a year.
 	const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
 	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - nowMs);
+	return clamp(Math.max(0, date - nowMs));
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so waits never collapse to 0. */
@@ -63,7 +68,7 @@ export interface RetryInput {
 export type RetryDecision = { retry: false; reason: string } | { retry: true; delayMs: number };
 
 export function decideRetry(input: RetryInput, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
-	if (input.attempts > policy.maxRetries) return { retry: false, reason: 'retries exhausted' };
+	if (input.attempts > Math.min(policy.maxRetries, RETRY_LIMITS.maxRetries)) return { retry: false, reason: 'retries exhausted' };
 	if (input.status !== null && !isRetryableStatus(input.status)) return { retry: false, reason: 'status not retryable' };
 	if (!policy.retryNonIdempotent && !isIdempotent(input.method)) {
 		return { retry: false, reason: `${input.method.toUpperCase()} is not idempotent` };
@@ -72,6 +77,6 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy, random: () =
 		input.retryAfterMs !== undefined
 			? input.retryAfterMs
 			: backoffDelayMs(input.attempts, policy.baseDelayMs, policy.maxDelayMs, random);
-	if (input.waitedMs + delayMs > policy.maxTotalWaitMs) return { retry: false, reason: 'retry wait budget exceeded' };
+	if (input.waitedMs + delayMs > Math.min(policy.maxTotalWaitMs, RETRY_LIMITS.maxTotalWaitMs)) return { retry: false, reason: 'retry wait budget exceeded' };
 	return { retry: true, delayMs };
 }

@@ -1,27 +1,184 @@
+/**
+ * Where secrets are scrubbed: the one scrubber. The node's exit (nodes/JasRequest/emit.ts) passes every string
+ * of every item through a `Scrubber`; the credential hooks use `redact` on their own error messages.
+ *
+ * A secret is found in every spelling an API or a library may echo it in, mixed freely within one occurrence:
+ * as is; percent-encoded (any case, `+` for space); JSON-escaped (`\/`, `\u002B`, fully `\u`-escaped); and in
+ * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob).
+ */
 import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 
 /** A stable, non-reversible stand-in for a secret, for cache keys and logs. */
 export function fingerprint(secret: string): string {
 	return createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 32);
 }
 
+/** Shorter values are not treated as secrets: redacting "a" would mangle every message. */
 const MIN_SECRET_LENGTH = 4;
+/** Base64 runs shorter than this match ordinary text too often to be worth redacting. */
+const MIN_BASE64_RUN = 8;
+export const REDACTED = '[redacted]';
+
+const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+const hexByte = (byte: number) => byte.toString(16).padStart(2, '0');
+/** Matches a hex string in either case: `2b` → `2[bB]`. */
+const anyCaseHex = (hex: string) => hex.replace(/[a-f]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+
+/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, and the short JSON escapes. */
+function charPattern(char: string): string {
+	const spellings = [escapeRegex(char)];
+	const bytes = Buffer.from(char, 'utf8');
+	spellings.push(Array.from(bytes, (byte) => `%${anyCaseHex(hexByte(byte))}`).join(''));
+	const code = char.codePointAt(0)!;
+	if (code <= 0xffff) spellings.push(`\\\\u${anyCaseHex(code.toString(16).padStart(4, '0'))}`);
+	if (char === ' ') spellings.push('\\+');
+	if (char === '/') spellings.push('\\\\/');
+	if (char === '"' || char === '\\') spellings.push(`\\\\${escapeRegex(char)}`);
+	return `(?:${spellings.join('|')})`;
+}
+
+/** The base64 (and base64url) runs that appear whenever the secret is encoded, at each of the 3 alignments. */
+function base64Runs(secret: string): string[] {
+	const bytes = Buffer.from(secret, 'utf8');
+	const runs = new Set<string>();
+	for (let offset = 0; offset < 3; offset++) {
+		const whole = bytes.subarray(offset, offset + Math.floor((bytes.length - offset) / 3) * 3);
+		if (whole.length === 0) continue;
+		const run = whole.toString('base64');
+		if (run.length < MIN_BASE64_RUN) continue;
+		runs.add(run);
+		runs.add(whole.toString('base64url'));
+	}
+	return [...runs];
+}
+
+/** Base64 characters at the edges of a run that still carry bits of the secret (partial groups, padding). */
+const B64_EDGE = '[A-Za-z0-9+/_-]{0,3}';
+
+/** The regex source matching one secret in any supported spelling. */
+function secretPattern(secret: string): string {
+	const spelled = Array.from(secret, charPattern).join('');
+	return [spelled, ...base64Runs(secret).map((run) => `${B64_EDGE}${escapeRegex(run)}${B64_EDGE}={0,2}`)].join('|');
+}
 
 /**
- * Replaces every occurrence of each secret in `text` with `[redacted]`.
- * Secrets shorter than 4 characters are skipped: redacting "a" would mangle every message.
+ * Scrubs a growing set of secrets (tokens are added as they are issued) from text, parsed JSON values and keys,
+ * and byte streams. Built once per execution; the combined pattern is rebuilt only when a secret is added.
  */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
-	const usable = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH);
-	// Longest first: a secret contained in another must not leave the rest of the longer one readable.
-	usable.sort((a, b) => b.length - a.length);
-	let out = text;
-	for (const secret of usable) {
-		// As sent, and in the two URL encodings a form body or query string may carry.
-		const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]);
-		for (const form of forms) if (out.includes(form)) out = out.split(form).join('[redacted]');
+export class Scrubber {
+	private readonly secrets = new Set<string>();
+
+	private pattern?: RegExp;
+
+	/** Longest text one match can span: how much a stream must hold back between chunks. */
+	private maxMatchLength = 0;
+
+	constructor(secrets: Iterable<string | undefined | null> = []) {
+		this.add(...secrets);
 	}
-	return out;
+
+	add(...values: Array<string | undefined | null>): this {
+		for (const value of values) {
+			if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) continue;
+			this.secrets.add(value);
+			this.pattern = undefined;
+		}
+		return this;
+	}
+
+	private regex(): RegExp | undefined {
+		if (this.secrets.size === 0) return undefined;
+		if (!this.pattern) {
+			// Longest first: a secret contained in another must not leave the rest of the longer one readable.
+			const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+			this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
+			// %XX per UTF-8 byte is the longest spelling: at most 12 characters per character of the secret
+			// (base64 runs are shorter, edges included).
+			this.maxMatchLength = 12 * sorted[0].length + 8;
+		}
+		return this.pattern;
+	}
+
+	/** `text` with every secret replaced by `[redacted]`. */
+	text(text: string): string {
+		const regex = this.regex();
+		if (!regex || text.length < MIN_SECRET_LENGTH) return text;
+		regex.lastIndex = 0;
+		return regex.test(text) ? text.replace(regex, REDACTED) : text;
+	}
+
+	/**
+	 * A parsed JSON value (or any plain data) with secrets removed from every string and every key. Returns the
+	 * same reference when nothing changed. Values nested deeper than `maxDepth` are replaced by a note, so a hostile
+	 * body cannot exhaust the stack.
+	 */
+	value<T>(value: T, maxDepth = 500): T {
+		if (!this.regex()) return value;
+		return this.walk(value, maxDepth) as T;
+	}
+
+	private walk(value: unknown, depth: number): unknown {
+		if (typeof value === 'string') return this.text(value);
+		if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Date) return value;
+		if (depth <= 0) return '[nested too deeply to show]';
+		if (Array.isArray(value)) {
+			let copy: unknown[] | undefined;
+			for (let i = 0; i < value.length; i++) {
+				const clean = this.walk(value[i], depth - 1);
+				if (clean !== value[i]) (copy ??= value.slice())[i] = clean;
+			}
+			return copy ?? value;
+		}
+		let changed = false;
+		const out: Record<string, unknown> = {};
+		for (const [key, inner] of Object.entries(value)) {
+			const cleanKey = this.text(key);
+			const clean = this.walk(inner, depth - 1);
+			if (cleanKey !== key || clean !== inner) changed = true;
+			out[cleanKey] = clean;
+		}
+		return changed ? out : value;
+	}
+
+	/**
+	 * A Transform that scrubs a byte stream (a downloaded file) without holding it: bytes are matched as Latin-1
+	 * text, and the last few bytes of each chunk wait for the next one in case a secret straddles the boundary.
+	 */
+	stream(): Transform {
+		const regex = this.regex();
+		const holdBack = this.maxMatchLength;
+		let carry = '';
+		const process = (text: string, final: boolean): Buffer => {
+			if (!regex) return Buffer.from(text, 'latin1');
+			const safeEnd = final ? text.length : Math.max(0, text.length - holdBack);
+			let out = '';
+			let position = 0;
+			regex.lastIndex = 0;
+			for (let match = regex.exec(text); match && match.index < safeEnd; match = regex.exec(text)) {
+				out += text.slice(position, match.index) + REDACTED;
+				position = match.index + match[0].length;
+				if (match[0].length === 0) regex.lastIndex++;
+			}
+			const emitEnd = Math.max(position, safeEnd);
+			out += text.slice(position, emitEnd);
+			carry = text.slice(emitEnd);
+			return Buffer.from(out, 'latin1');
+		};
+		return new Transform({
+			transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+				callback(null, process(carry + chunk.toString('latin1'), false));
+			},
+			flush(callback: TransformCallback) {
+				callback(null, process(carry, true));
+			},
+		});
+	}
+}
+
+/** `text` with each of `secrets` redacted (one-off use, e.g. a credential's own error message). */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
+	return new Scrubber(secrets).text(text);
 }
 
 /** Headers that carry credentials and never leave the package in an output or message. */

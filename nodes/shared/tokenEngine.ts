@@ -2,6 +2,10 @@
  * The token cache: one entry per credential identity, shared by every execution in this n8n process.
  * Single-flight acquisition, renewal ahead of expiry, and invalidation of exactly the rejected token.
  * Where the token is renewed: `TokenEngine.getToken`. When a token counts as stale: `isFresh`.
+ *
+ * The shared acquisition belongs to no execution: it runs with its own bounded timeout (in the TokenHttp), and each
+ * waiter's own cancel signal ends only that waiter's wait. A renewal that fails while the old token is still valid
+ * keeps the old token in use and is tried again `RENEWAL_RETRY_MS` later.
  */
 import { createHash } from 'node:crypto';
 
@@ -47,6 +51,35 @@ export function isFresh(token: CachedToken, nowMs: number): boolean {
 interface Entry {
 	token?: CachedToken;
 	pending?: Promise<CachedToken>;
+	/** After a failed renewal: the still-valid token is handed out until then, without asking again. */
+	renewalPausedUntilMs?: number;
+}
+
+/** Pause between renewal attempts while the old token still works. */
+export const RENEWAL_RETRY_MS = 5_000;
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (the promise itself goes on for other waiters). */
+async function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return await promise;
+	if (signal.aborted) throw abortError(signal);
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(abortError(signal));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([promise, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+/** What a waiter whose execution was cancelled gets: an error with code 'aborted', like a cancelled request. */
+function abortError(signal: AbortSignal): Error {
+	const reason = signal.reason as { message?: unknown } | undefined;
+	return Object.assign(new Error(typeof reason?.message === 'string' && reason.message ? reason.message : 'The execution was cancelled'), {
+		code: 'aborted',
+	});
 }
 
 /** Entries beyond this are pruned of expired tokens; one per credential identity is all that is needed. */
@@ -65,17 +98,31 @@ export class TokenEngine {
 	 * A token with time left for `key`. Concurrent callers share one acquisition; a failure is passed
 	 * to every caller waiting on it and not cached, so the next call asks again.
 	 */
-	async getToken(key: string, fetchToken: () => Promise<TokenSet>, marginMs: number): Promise<CachedToken> {
+	async getToken(key: string, fetchToken: () => Promise<TokenSet>, marginMs: number, signal?: AbortSignal): Promise<CachedToken> {
 		const entry = this.entries.get(key) ?? {};
-		if (entry.token && isFresh(entry.token, this.now())) return entry.token;
-		if (entry.pending) return await entry.pending;
-		const pending = this.acquire(entry, fetchToken, marginMs);
-		entry.pending = pending;
-		this.entries.set(key, entry);
+		const now = this.now();
+		if (entry.token && isFresh(entry.token, now)) return entry.token;
+		const stillValid = entry.token && now < entry.token.expiresAtMs ? entry.token : undefined;
+		if (stillValid && entry.renewalPausedUntilMs !== undefined && now < entry.renewalPausedUntilMs) return stillValid;
+		if (!entry.pending) {
+			const pending = this.acquire(entry, fetchToken, marginMs);
+			entry.pending = pending;
+			this.entries.set(key, entry);
+			// Cleared by the acquisition itself, not by a waiter: a cancelled waiter must not orphan it.
+			void pending.then(
+				() => (entry.pending = entry.pending === pending ? undefined : entry.pending),
+				() => (entry.pending = entry.pending === pending ? undefined : entry.pending),
+			);
+		}
 		try {
-			return await pending;
-		} finally {
-			if (entry.pending === pending) entry.pending = undefined;
+			return await waitFor(entry.pending!, signal);
+		} catch (error) {
+			// A failed renewal while the old token still works: keep using it, ask again a little later.
+			if (stillValid && entry.token === stillValid && this.now() < stillValid.expiresAtMs && (error as { code?: unknown }).code !== 'aborted') {
+				entry.renewalPausedUntilMs = this.now() + RENEWAL_RETRY_MS;
+				return stillValid;
+			}
+			throw error;
 		}
 	}
 
@@ -106,6 +153,7 @@ export class TokenEngine {
 			renewAtMs: expiresAtMs - renewalMarginMs(set.lifetimeMs, marginMs),
 		};
 		entry.token = token;
+		entry.renewalPausedUntilMs = undefined;
 		this.prune();
 		return token;
 	}

@@ -69,24 +69,43 @@ function header(headers: TokenHttpResponse['headers'], name: string): string | u
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** The OAuth error code and description from an error body, when it has them (RFC 6749 5.2). */
-function oauthErrorOf(body: string): string {
+/**
+ * The OAuth error code and description from an error body, when it has them (RFC 6749 5.2). Redacted before it
+ * is shortened: a cut through a secret would leave its start readable.
+ */
+function oauthErrorOf(body: string, secret: string): string {
 	try {
 		const parsed = JSON.parse(body) as Record<string, unknown>;
 		const parts = [parsed.error, parsed.error_description ?? parsed.message].filter(
 			(part): part is string => typeof part === 'string' && part !== '',
 		);
-		return parts.length ? ` (${parts.join(': ').slice(0, 200)})` : '';
+		return parts.length ? ` (${redact(parts.join(': '), [secret]).slice(0, 200)})` : '';
 	} catch {
 		return '';
+	}
+}
+
+/** Where a redirect pointed, as origin only (its path or query could carry anything). */
+function redirectTarget(location: string | undefined, base: string): string {
+	try {
+		return new URL(location ?? '', base).origin;
+	} catch {
+		return 'an invalid location';
 	}
 }
 
 /** Turns a non-2xx token endpoint answer into an error that says what to fix. */
 export function tokenEndpointError(config: ClientCredentialsConfig, response: TokenHttpResponse, nowMs: number): TokenError {
 	const { status } = response;
-	const detail = redact(oauthErrorOf(response.body), [config.clientSecret]);
+	const detail = oauthErrorOf(response.body, config.clientSecret);
 	const where = `The token endpoint of credential "${config.label}" (${config.tokenUrl})`;
+	if (status >= 300 && status < 400) {
+		return new TokenError(
+			'config',
+			`${where} answered ${status}, a redirect to ${redirectTarget(header(response.headers, 'location'), config.tokenUrl)}. Token requests never follow redirects, so the client secret only goes to the Token URL you entered: enter the final token URL in the credential.`,
+			status,
+		);
+	}
 	if (status === 401) {
 		return new TokenError('rejected', `${where} rejected the client (401)${detail}. Check the Client ID and Client Secret in the credential.`, status);
 	}
@@ -145,10 +164,17 @@ export function parseTokenResponse(config: ClientCredentialsConfig, response: To
 		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
 			throw invalid(`with an unusable expires_in (${JSON.stringify(body.expires_in).slice(0, 40)}; a positive number of seconds is required)`);
 		}
-		lifetimeSec = value;
+		// A lifetime below a second would make nearly every request fetch a token: treated as one second.
+		lifetimeSec = Math.max(MIN_LIFETIME_SEC, value);
 	}
 	return { accessToken: body.access_token, lifetimeMs: lifetimeSec * 1000 };
 }
+
+/** Per token request attempt, on every path: the shared request belongs to no execution and its timeout. */
+export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Floor for `expires_in` (documented in the README). */
+export const MIN_LIFETIME_SEC = 1;
 
 export const TOKEN_RETRY_POLICY: RetryPolicy = {
 	maxRetries: 2,

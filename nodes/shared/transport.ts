@@ -5,9 +5,9 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
-import { isSensitiveHeader, redact } from './secrets';
-import type { TokenHttp } from './tokenRequest';
+import { TOKEN_REQUEST_TIMEOUT_MS, type TokenHttp } from './tokenRequest';
 
 /**
  * The part of n8n's `NodeEgressFilter` (n8n-workflow >= 2.41, from `this.helpers.getSecureEgressFilter()`) that
@@ -39,6 +39,10 @@ export interface HttpRequest {
 	allowUnauthorizedCerts?: boolean;
 	/** n8n's SSRF policy, when the running n8n provides one. */
 	egress?: EgressFilter;
+	/** Largest body read into memory; a longer one fails with code 'tooLarge'. Default: no limit. */
+	maxBodyBytes?: number;
+	/** For these statuses the body is handed over as a stream (`HttpResponse.stream`) instead of being read. */
+	streamBody?: (status: number) => boolean;
 }
 
 export interface HttpResponse {
@@ -46,9 +50,14 @@ export interface HttpResponse {
 	statusText: string;
 	/** Lower-case names. */
 	headers: Record<string, string | string[]>;
+	/** The body read into memory; empty when it is handed over as `stream`. */
 	body: Buffer;
+	/** The unread body, when the request asked for streaming (`streamBody`). The caller must consume or destroy it. */
+	stream?: Readable;
 	/** Final URL after redirects. */
 	url: string;
+	/** Whether credential headers were dropped on the way (a cross-origin redirect): the answer was not to our token. */
+	credentialsDropped: boolean;
 }
 
 export type TransportErrorCode =
@@ -61,6 +70,7 @@ export type TransportErrorCode =
 	| 'blocked'
 	| 'invalidRequest'
 	| 'tooManyRedirects'
+	| 'tooLarge'
 	| 'network';
 
 /** No HTTP answer arrived. The message says what happened and what to do; it never holds header values. */
@@ -81,8 +91,9 @@ export class TransportError extends Error {
 // all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived filter).
 
 const POOL_OPTIONS = {
-	// Per origin. High enough that concurrent items are never queued behind each other in practice.
-	connections: 64,
+	// Per origin, unlimited: the node's Concurrency option already bounds what is in flight, and a request queued
+	// behind a pool limit would have its timer running while it waits (items timed out though the API answered).
+	connections: null,
 	pipelining: 1,
 	// Idle sockets are unref'd by undici and closed after this, so they never keep the process alive.
 	keepAliveTimeout: 4_000,
@@ -358,11 +369,9 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		throw new TransportError('invalidRequest', `The timeout must be a number of milliseconds of 0 or more (0 = none); got ${String(timeoutMs)}.`);
 	}
 	const maxRedirects = Math.max(0, Math.floor(request.maxRedirects || 0));
-	const secrets = Object.entries(request.headers)
-		.filter(([name]) => isSensitiveHeader(name))
-		.map(([, value]) => String(value));
+	// Messages are not scrubbed here: everything that leaves the node passes the scrubber at its exit (emit.ts).
 	const fail = (code: TransportErrorCode, message: string, cause?: unknown) =>
-		new TransportError(code, redact(message, secrets), cause === undefined ? undefined : { cause });
+		new TransportError(code, message, cause === undefined ? undefined : { cause });
 
 	// One controller for the whole attempt: the caller's cancel and our timer both abort it; which came first
 	// decides between 'aborted' and 'timeout'. (Plain listeners rather than AbortSignal.any: they are removed in
@@ -389,11 +398,22 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	let headers = { ...request.headers };
 	let body = request.body;
 	let redirects = 0;
+	let credentialsDropped = false;
+	// A streamed body (a file download) outlives this function. Its total time is not bounded by the timeout, only
+	// the silence between chunks is (undici's bodyTimeout); the cancel listener stays until the stream closes.
+	let keep = false;
+	const release = () => request.signal?.removeEventListener('abort', onCallerAbort);
+	const keepUntilConsumed = (stream: Readable) => {
+		keep = true;
+		clearTimeout(timer);
+		stream.once('close', release);
+	};
 	try {
 		for (;;) {
 			const target = `${method} ${displayUrl(url.href)}`;
 			let response: Dispatcher.ResponseData<null>;
 			let responseBody: Buffer | undefined;
+			let streamed: Readable | undefined;
 			try {
 				if (controller.signal.aborted) throw controller.signal.reason;
 				if (request.egress) {
@@ -413,10 +433,11 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 				const follow = request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined;
 				if (follow) {
 					await response.body.dump();
+				} else if (request.streamBody?.(response.statusCode)) {
+					streamed = response.body;
+					responseBody = Buffer.alloc(0);
 				} else {
-					const chunks: Buffer[] = [];
-					for await (const chunk of response.body) chunks.push(chunk as Buffer);
-					responseBody = Buffer.concat(chunks);
+					responseBody = await readLimited(response, request.maxBodyBytes, target);
 				}
 			} catch (error) {
 				if (error instanceof TransportError) {
@@ -431,12 +452,15 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 				for (const [name, value] of Object.entries(response.headers)) {
 					if (value !== undefined) responseHeaders[name.toLowerCase()] = value;
 				}
+				if (streamed) keepUntilConsumed(streamed);
 				return {
 					status: response.statusCode,
 					statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
 					headers: responseHeaders,
 					body: responseBody,
+					...(streamed ? { stream: streamed } : {}),
 					url: url.href,
+					credentialsDropped,
 				};
 			}
 
@@ -461,6 +485,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			const dropBody = redirectDropsBody(method, response.statusCode);
 			// Credentials only go to the origin the caller addressed; once dropped they stay dropped for later hops.
 			const crossOrigin = next.origin !== originalOrigin;
+			if (crossOrigin) credentialsDropped = true;
 			headers = withoutHeaders(
 				headers,
 				(name) =>
@@ -476,31 +501,63 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			url = next;
 		}
 	} finally {
-		clearTimeout(timer);
-		request.signal?.removeEventListener('abort', onCallerAbort);
+		if (!keep) {
+			clearTimeout(timer);
+			release();
+		}
 	}
 }
 
-/** The token engine's HTTP function over this transport. Token endpoints must answer directly: no redirects. */
-export function transportTokenHttp(options: {
-	timeoutMs: number;
-	signal?: AbortSignal;
-	egress?: EgressFilter;
-	allowUnauthorizedCerts?: boolean;
-}): TokenHttp {
+/** Reads a body into memory, failing with 'tooLarge' (and closing the connection) past `maxBytes`. */
+async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: string): Promise<Buffer> {
+	const limit = maxBytes !== undefined && maxBytes > 0 ? maxBytes : Infinity;
+	const tooLarge = () =>
+		new TransportError('tooLarge', `${target} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
+	const declared = Number(firstHeader(response.headers['content-length']));
+	if (Number.isFinite(declared) && declared > limit) {
+		response.body.destroy();
+		throw tooLarge();
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of response.body) {
+		size += (chunk as Buffer).length;
+		if (size > limit) {
+			response.body.destroy();
+			throw tooLarge();
+		}
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks);
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
+	return `${bytes} bytes`;
+}
+
+/**
+ * The token engine's HTTP function over this transport, for the node's token requests. Token endpoints must answer
+ * directly: no redirects. No execution's signal and always a valid certificate ("Ignore SSL Issues" is for the API
+ * calls, never for the request that carries the client secret); its own timeout, since the request is shared.
+ */
+export function transportTokenHttp(options: { egress?: EgressFilter; timeoutMs?: number } = {}): TokenHttp {
 	return async (request) => {
 		const response = await sendHttp({
 			method: request.method,
 			url: request.url,
 			headers: request.headers,
 			body: request.body,
-			timeoutMs: options.timeoutMs,
-			signal: options.signal,
+			timeoutMs: options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS,
 			followRedirects: false,
 			maxRedirects: 0,
-			allowUnauthorizedCerts: options.allowUnauthorizedCerts,
 			egress: options.egress,
+			maxBodyBytes: TOKEN_RESPONSE_MAX_BYTES,
 		});
 		return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
 	};
 }
+
+/** A token answer is a few hundred bytes; anything near this is not one. */
+const TOKEN_RESPONSE_MAX_BYTES = 1024 * 1024;

@@ -61,6 +61,8 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { assertNoRegisteredSecrets } from './leakGuard';
+
 // ---------------------------------------------------------------------------------------------
 // Runtime (DI container, binary data, temp folder)
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +260,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	} finally {
 		detachSignal();
 	}
+	await assertRunLeaksNothing(run, thrown);
 
 	const task = run.data.resultData.runData[nodeName]?.[0];
 	const failure = task?.error ?? run.data.resultData.error;
@@ -275,6 +278,32 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
 
 	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates };
+}
+
+/**
+ * The suite-wide leak check (leakGuard.ts): the node's whole task data (every item of every output, binary metadata,
+ * the bytes of files up to 1 MB) and any error it threw must not hold a registered secret.
+ */
+async function assertRunLeaksNothing(run: IRun, thrown: { error: unknown } | undefined): Promise<void> {
+	const runData = run.data.resultData.runData;
+	assertNoRegisteredSecrets(runData, 'the node output');
+	if (thrown) {
+		const error = thrown.error as { message?: unknown; description?: unknown };
+		assertNoRegisteredSecrets({ message: error?.message, description: error?.description }, 'the thrown error');
+	}
+	assertNoRegisteredSecrets(run.data.resultData.error ?? null, 'the execution error');
+	for (const tasks of Object.values(runData)) {
+		for (const task of tasks) {
+			for (const output of task.data?.main ?? []) {
+				for (const item of output ?? []) {
+					for (const binary of Object.values(item.binary ?? {})) {
+						if ((binary.bytes ?? 0) > 1024 * 1024) continue;
+						assertNoRegisteredSecrets(await Container.get(BinaryDataService).getAsBuffer(binary), 'a binary file');
+					}
+				}
+			}
+		}
+	}
 }
 
 /** n8n keeps errors it did not get from the node as plain copies; give them back an Error prototype. */

@@ -24,6 +24,7 @@ import {
 	type Reply,
 } from './http';
 import type { ClientConfig, Simulator, SimulatorName, SimulatorOptions, SimulatorStats, TokenFault } from './types';
+import { registerSecrets } from '../helpers/leakGuard';
 
 const TOKEN_BODY_LIMIT = 64 * 1024;
 const API_BODY_LIMIT = 64 * 1024 * 1024;
@@ -110,6 +111,7 @@ export class SimContext {
 		this.tokenLifetimeSec = nonNegative(options.tokenLifetimeSec ?? defaults.lifetimeSec, 'tokenLifetimeSec');
 		this.latencyMs = nonNegative(options.latencyMs ?? 0, 'latencyMs');
 		this.clients = new Map((options.clients ?? defaults.clients).map((c) => [c.clientId, c]));
+		registerSecrets(...[...this.clients.values()].map((c) => c.clientSecret));
 	}
 
 	/** The registered client when id and secret match (constant-time secret comparison). */
@@ -136,6 +138,7 @@ export class SimContext {
 	newSecret(bytes = 32): string {
 		const secret = randomSecret(bytes);
 		this.secrets.push(secret);
+		registerSecrets(secret);
 		return secret;
 	}
 

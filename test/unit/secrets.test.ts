@@ -1,4 +1,6 @@
-import { fingerprint, isSensitiveHeader, redact } from '../../nodes/shared/secrets';
+import { Readable } from 'node:stream';
+
+import { fingerprint, isSensitiveHeader, redact, Scrubber } from '../../nodes/shared/secrets';
 
 describe('redact', () => {
 	it('replaces every occurrence of every secret', () => {
@@ -67,5 +69,80 @@ describe('isSensitiveHeader', () => {
 	it('knows credential headers in any case', () => {
 		expect(['Authorization', 'proxy-authorization', 'COOKIE', 'Set-Cookie'].every(isSensitiveHeader)).toBe(true);
 		expect(['content-type', 'x-authorization-hint', 'cookies'].some(isSensitiveHeader)).toBe(false);
+	});
+});
+
+describe('Scrubber: every spelling an API may echo a secret in', () => {
+	const token = 'eyJhbGciOi+J/ab_c~d.9xY';
+	const scrubber = new Scrubber([token]);
+	const jsonEscapedFully = Array.from(token, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+	it.each([
+		['as is', token],
+		['PHP-style \\/ escapes', token.replace(/\//g, '\\/')],
+		['.NET-style \\u002B for +', token.replace(/\+/g, '\\u002B')],
+		['fully \\u-escaped, upper-case hex', jsonEscapedFully.toUpperCase().replace(/\\U/g, '\\u')],
+		['fully \\u-escaped, lower-case hex', jsonEscapedFully],
+		['percent-encoded, upper-case hex', encodeURIComponent(token)],
+		['percent-encoded, lower-case hex', encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+		['form-encoded', new URLSearchParams({ t: token }).toString().slice(2)],
+		['every character percent-encoded', Array.from(Buffer.from(token), (b) => `%${b.toString(16)}`).join('')],
+		['base64', Buffer.from(token).toString('base64')],
+		['base64url', Buffer.from(token).toString('base64url')],
+		['base64 inside a Basic header, offset 1', Buffer.from(`x:${token}`).toString('base64')],
+		['base64 inside a Basic header, offset 2', Buffer.from(`id:${token}`).toString('base64')],
+	])('%s', (_label, spelled) => {
+		const text = `before ${spelled} after`;
+		const out = scrubber.text(text);
+		expect(out).toContain('[redacted]');
+		expect(out.startsWith('before ')).toBe(true);
+		// What remains must not decode back to the secret in any way.
+		expect(out).not.toContain(token);
+		expect(decodeURIComponent(out.replace(/%(?![0-9a-f]{2})/gi, ''))).not.toContain(token);
+		expect(JSON.parse(JSON.stringify(out))).not.toContain(token);
+	});
+
+	it('scrubs parsed JSON values and keys, in nested arrays and objects, without touching clean parts', () => {
+		const parsed = JSON.parse(`{"ok": 1, "list": ["a", "${token.replace(/\//g, '\\/')}"], "${token}": {"deep": "x ${token} y"}}`) as Record<string, unknown>;
+		const clean = scrubber.value(parsed);
+		expect(JSON.stringify(clean)).not.toContain(token);
+		expect(clean).toEqual({ ok: 1, list: ['a', '[redacted]'], '[redacted]': { deep: 'x [redacted] y' } });
+		const untouched = { a: ['b', { c: 'd' }] };
+		expect(scrubber.value(untouched)).toBe(untouched);
+	});
+
+	it('replaces values nested deeper than the limit instead of overflowing the stack', () => {
+		let deep: unknown = token;
+		for (let i = 0; i < 20_000; i++) deep = [deep];
+		const clean = scrubber.value(deep);
+		expect(JSON.stringify(clean)).toContain('nested too deeply');
+	});
+
+	it('scrubs a byte stream when a secret straddles chunk boundaries, and leaves other bytes exact', async () => {
+		const binary = Buffer.from([0, 255, 128, 10, 13]);
+		const payload = Buffer.concat([binary, Buffer.from(`..${token}..${encodeURIComponent(token)}..`), binary]);
+		for (const size of [1, 2, 3, 7, 64]) {
+			const chunks: Buffer[] = [];
+			for (let i = 0; i < payload.length; i += size) chunks.push(payload.subarray(i, i + size));
+			const out: Buffer[] = [];
+			for await (const chunk of Readable.from(chunks).pipe(scrubber.stream())) out.push(chunk as Buffer);
+			const result = Buffer.concat(out);
+			expect(result.includes(Buffer.from(token))).toBe(false);
+			expect(result.toString('latin1')).toBe(Buffer.concat([binary, Buffer.from('..[redacted]..[redacted]..'), binary]).toString('latin1'));
+		}
+	});
+
+	it('passes a stream through unchanged when there is nothing to scrub', async () => {
+		const payload = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+		const out: Buffer[] = [];
+		for await (const chunk of Readable.from([payload.subarray(0, 500), payload.subarray(500)]).pipe(new Scrubber([]).stream())) out.push(chunk as Buffer);
+		expect(Buffer.concat(out).equals(payload)).toBe(true);
+	});
+
+	it('learns secrets added later (tokens issued during the run)', () => {
+		const s = new Scrubber();
+		expect(s.text(`a ${token}`)).toBe(`a ${token}`);
+		s.add(token);
+		expect(s.text(`a ${token}`)).toBe('a [redacted]');
 	});
 });

@@ -1,0 +1,101 @@
+/**
+ * The node's run-wide settings, read once per execution from the Options collection. Every number is clamped to
+ * its documented range here, whatever an expression or an old workflow delivers: a numeric string counts as its
+ * number, anything unusable falls back to the default.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PaginationSettings } from '../shared/pagination';
+import type { ResponseFormat } from '../shared/responseBody';
+
+export interface NumberRange {
+	min: number;
+	max: number;
+	fallback: number;
+	integer?: boolean;
+}
+
+/** The documented ranges (also in the option descriptions and the README). */
+export const LIMITS = {
+	concurrency: { min: 1, max: 100, fallback: 10, integer: true },
+	/** Milliseconds; 0 = no timeout. */
+	timeout: { min: 0, max: 3_600_000, fallback: 30_000, integer: true },
+	maxRetries: { min: 0, max: 10, fallback: 3, integer: true },
+	/** Seconds. */
+	maxRetryWait: { min: 0, max: 3_600, fallback: 60 },
+	maxPages: { min: 1, max: 100_000, fallback: 100, integer: true },
+	pageSize: { min: 1, max: 100_000, fallback: 100, integer: true },
+	/** MB, for JSON and text bodies kept in memory (a JS string cannot hold much more than 500 MB). */
+	maxResponseSizeMb: { min: 1, max: 500, fallback: 100 },
+	/** MB, for files streamed to n8n's binary storage; 0 = no limit. */
+	maxFileSizeMb: { min: 0, max: 1_000_000, fallback: 0 },
+} satisfies Record<string, NumberRange>;
+
+/** `value` as a number in `range`: numbers and numeric strings are clamped, anything else is the fallback. */
+export function clampNumber(value: unknown, range: NumberRange): number {
+	const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof parsed !== 'number' || !Number.isFinite(parsed)) return range.fallback;
+	const rounded = range.integer ? Math.floor(parsed) : parsed;
+	return Math.min(range.max, Math.max(range.min, rounded));
+}
+
+const MB = 1024 * 1024;
+
+export interface RunSettings {
+	concurrency: number;
+	/** Per attempt; 0 = none. */
+	timeoutMs: number;
+	followRedirects: boolean;
+	allowUnauthorizedCerts: boolean;
+	maxRetries: number;
+	maxRetryWaitMs: number;
+	retryNonIdempotent: boolean;
+	responseFormat: ResponseFormat;
+	outputBinaryPropertyName: string;
+	fullResponse: boolean;
+	splitField: string;
+	pagination?: PaginationSettings;
+	maxResponseBytes: number;
+	/** 0 = no limit. */
+	maxFileBytes: number;
+}
+
+function readPagination(options: IDataObject): PaginationSettings | undefined {
+	const pagination = (options.pagination as IDataObject | undefined)?.settings as IDataObject | undefined;
+	if (!pagination) return undefined;
+	const maxPages = clampNumber(pagination.maxPages, LIMITS.maxPages);
+	if (pagination.mode === 'linkHeader') return { mode: 'linkHeader', maxPages };
+	if (pagination.mode === 'offset') {
+		return {
+			mode: 'offset',
+			offsetParameter: String(pagination.offsetParameter ?? '$skip'),
+			limitParameter: String(pagination.limitParameter ?? '$top'),
+			pageSize: clampNumber(pagination.pageSize, LIMITS.pageSize),
+			itemsField: String(pagination.itemsField ?? 'items'),
+			maxPages,
+		};
+	}
+	return { mode: 'nextUrl', nextUrlField: String(pagination.nextUrlField ?? '_links.next'), maxPages };
+}
+
+const RESPONSE_FORMATS: ResponseFormat[] = ['auto', 'text', 'file'];
+
+export function readSettings(options: IDataObject): RunSettings {
+	const format = String(options.responseFormat ?? 'auto') as ResponseFormat;
+	return {
+		concurrency: clampNumber(options.concurrency, LIMITS.concurrency),
+		timeoutMs: clampNumber(options.timeout, LIMITS.timeout),
+		followRedirects: options.followRedirects !== false,
+		allowUnauthorizedCerts: options.allowUnauthorizedCerts === true,
+		maxRetries: clampNumber(options.maxRetries, LIMITS.maxRetries),
+		maxRetryWaitMs: clampNumber(options.maxRetryWait, LIMITS.maxRetryWait) * 1000,
+		retryNonIdempotent: options.retryNonIdempotent === true,
+		responseFormat: RESPONSE_FORMATS.includes(format) ? format : 'auto',
+		outputBinaryPropertyName: String(options.outputBinaryPropertyName ?? 'data').trim() || 'data',
+		fullResponse: options.fullResponse === true,
+		splitField: String(options.splitField ?? ''),
+		pagination: readPagination(options),
+		maxResponseBytes: Math.round(clampNumber(options.maxResponseSizeMb, LIMITS.maxResponseSizeMb) * MB),
+		maxFileBytes: Math.round(clampNumber(options.maxFileSizeMb, LIMITS.maxFileSizeMb) * MB),
+	};
+}

@@ -1,0 +1,309 @@
+/**
+ * The adversarial review's defect classes (issue 9), each attacked through n8n's engine (runNode) with hostile
+ * servers on 127.0.0.1. Every run also passes the suite-wide leak check (leakGuard.ts): no registered secret in
+ * any field of any output item, file or thrown error.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
+import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
+import { registerSecrets } from '../helpers/leakGuard';
+import { binaryBuffer, runNode, type RunNodeResult } from '../helpers/runNode';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator, startJtlSimulator } from '../simulators';
+import { errorOf, OUT, pairedIndexes } from './behaviour.helpers';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+interface ScriptedServer {
+	url: string;
+	/** Tokens this server's /oauth2/token issued (registered with the leak check). */
+	tokens: string[];
+	tokenRequests: number;
+	apiRequests: number;
+	handle: Handler;
+	close(): Promise<void>;
+}
+
+let tokenCounter = 0;
+/** A token with the characters JSON and URL encoders escape, as real ones sometimes have. */
+const nextToken = () => `tok/${++tokenCounter}+${process.pid}~q=a&b/${Math.random().toString(36).slice(2)}+Z`;
+
+/**
+ * A server that is both a token endpoint (/oauth2/token: form body, 600 s tokens) and an API whose answers the
+ * test scripts through `handle`. Its tokens contain / + ~ = & so every escaping of them is exercised.
+ */
+async function startScripted(): Promise<ScriptedServer> {
+	const state: ScriptedServer = {
+		url: '',
+		tokens: [],
+		tokenRequests: 0,
+		apiRequests: 0,
+		handle: (_req, res) => res.end('{}'),
+		close: async () => {},
+	};
+	const server: Server = createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		if (url.pathname === '/oauth2/token') {
+			state.tokenRequests++;
+			req.resume();
+			req.on('end', () => {
+				const token = nextToken();
+				state.tokens.push(token);
+				registerSecrets(token);
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600 }));
+			});
+			return;
+		}
+		state.apiRequests++;
+		state.handle(req, res, url);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	state.close = async () =>
+		await new Promise<void>((resolve) => {
+			server.close(() => resolve());
+			server.closeAllConnections();
+		});
+	return state;
+}
+
+const CLIENT = { clientId: 'hardening-client', clientSecret: 'hardening-client-secret-0f3e9a' };
+registerSecrets(CLIENT.clientSecret);
+
+const bearerOf = (req: IncomingMessage) => String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+
+async function run(
+	server: ScriptedServer,
+	items: IDataObject[],
+	parameters: IDataObject = {},
+	extra: { credentials?: ICredentialDataDecryptedObject; signal?: AbortSignal; helpersOverride?: Partial<IExecuteFunctions['helpers']> } = {},
+): Promise<RunNodeResult> {
+	return await runNode({
+		node: new JasRequest(),
+		parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', ...parameters },
+		items: items.map((json) => ({ json })),
+		credentials: { jasOAuth2Api: extra.credentials ?? { baseUrl: server.url, ...CLIENT, renewalMarginSec: 60 } },
+		signal: extra.signal,
+		helpersOverride: extra.helpersOverride,
+	});
+}
+
+let api: ScriptedServer;
+beforeAll(async () => (api = await startScripted()));
+afterAll(async () => await api.close());
+
+describe('1. response size', () => {
+	it('a JSON answer over Max Response Size goes to Client Error naming the option; the other items are unharmed', async () => {
+		api.handle = (_req, res, url) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			if (url.pathname === '/big') res.end(JSON.stringify({ blob: 'x'.repeat(3 * 1024 * 1024) }));
+			else res.end('{"ok":true}');
+		};
+		const result = await run(api, [{ path: '/small' }, { path: '/big' }, { path: '/small' }], { options: { maxResponseSizeMb: 1 } });
+		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 2]);
+		expect(pairedIndexes(result.outputs[OUT.client])).toEqual([1]);
+		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(error.source).toBe('response');
+		expect(error.message).toMatch(/larger than 1 MB/);
+		expect(error.message).toMatch(/Max Response Size/);
+	});
+
+	it('a declared Content-Length over the limit is refused before the body arrives', async () => {
+		let bodyWritten = false;
+		api.handle = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(300 * 1024 * 1024) });
+			res.write('{"a":"');
+			// Never finishes: without the header check the item would wait for the timeout.
+			setTimeout(() => (bodyWritten = true), 10_000).unref();
+		};
+		const result = await run(api, [{ path: '/declared' }], { options: { timeout: 20_000 } });
+		expect(errorOf(result.outputs[OUT.client][0]).message).toMatch(/larger than 100 MB/);
+		expect(bodyWritten).toBe(false);
+	});
+
+	it('a file download is streamed into binary data; past Max File Size it goes to Client Error naming the option', async () => {
+		const size = 5 * 1024 * 1024 + 17;
+		api.handle = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) });
+			res.end(Buffer.alloc(size, 7));
+		};
+		const ok = await run(api, [{ path: '/file.bin' }], { options: { responseFormat: 'file' } });
+		const file = ok.outputs[OUT.success][0];
+		expect((await binaryBuffer(file, 'data')).length).toBe(size);
+		expect(file.binary?.data.fileName).toBe('file.bin');
+
+		const limited = await run(api, [{ path: '/file.bin' }], { options: { responseFormat: 'file', maxFileSizeMb: 2 } });
+		const error = errorOf(limited.outputs[OUT.client][0]);
+		expect(error.message).toMatch(/Max File Size/);
+		expect(error.source).toBe('response');
+	});
+});
+
+describe('2. secrets in JSON escapes and base64', () => {
+	it('a token echoed \\/-escaped, \\u002B-escaped, fully \\u-escaped or base64 never reaches json or error.body', async () => {
+		api.handle = (req, res, url) => {
+			const token = bearerOf(req);
+			const full = Array.from(token, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+			const raw = `{"php":"${token.replace(/\//g, '\\/')}","dotnet":"${token.replace(/\+/g, '\\u002B')}","full":"${full}","b64":"${Buffer.from(token).toString('base64')}","basic":"${Buffer.from(`id:${token}`).toString('base64')}","${full}":"as a key"}`;
+			res.writeHead(url.pathname === '/error' ? 400 : 200, { 'Content-Type': 'application/json' });
+			res.end(raw);
+		};
+		const result = await run(api, [{ path: '/ok' }, { path: '/error' }]);
+		const success = result.outputs[OUT.success][0].json;
+		const errorBody = errorOf(result.outputs[OUT.client][0]).body as IDataObject;
+		for (const json of [success, errorBody]) {
+			expect(json).toMatchObject({ php: '[redacted]', dotnet: '[redacted]', full: '[redacted]', b64: '[redacted]' });
+			expect(json['[redacted]']).toBe('as a key');
+			expect(String(json.basic)).toContain('[redacted]');
+		}
+	});
+});
+
+describe('3. secrets in URLs and file names the API chose', () => {
+	it('a same-host next link carrying the token is scrubbed from error.request.url', async () => {
+		api.handle = (req, res, url) => {
+			res.writeHead(url.searchParams.has('access_token') ? 500 : 200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ next: `/page2?access_token=${encodeURIComponent(bearerOf(req))}&x=1` }));
+		};
+		const result = await run(api, [{ path: '/page1' }], { options: { maxRetries: 0, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } });
+		const error = errorOf(result.outputs[OUT.server][0]);
+		expect(error.request.url).toContain('access_token=[redacted]');
+	});
+
+	it('a redirect to /files/<token> and a fully percent-encoded filename* give scrubbed file names', async () => {
+		api.handle = (req, res, url) => {
+			const token = bearerOf(req) || api.tokens[api.tokens.length - 1];
+			if (url.pathname === '/download') {
+				res.writeHead(302, { Location: `/files/${encodeURIComponent(token)}` });
+				res.end();
+				return;
+			}
+			const encoded = Array.from(Buffer.from(`${token}.pdf`), (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+			const headers: Record<string, string> = { 'Content-Type': 'application/pdf' };
+			if (url.searchParams.has('disposition')) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encoded}`;
+			res.writeHead(200, headers);
+			res.end('%PDF-1.4');
+		};
+		const result = await run(api, [{ path: '/download' }, { path: '/report?disposition=1' }], { options: { responseFormat: 'file' } });
+		const names = result.outputs[OUT.success].map((item) => item.binary?.data.fileName);
+		expect(names).toEqual(['[redacted]', '[redacted].pdf']);
+	});
+});
+
+describe('4. token endpoint redirects', () => {
+	/** A node that asks n8n for an authenticated request: runs the credential's preAuthentication, as n8n's HTTP Request node would. */
+	class ProbeNode implements INodeType {
+		description: INodeTypeDescription = {
+			displayName: 'Probe',
+			name: 'probe',
+			group: ['transform'],
+			version: 1,
+			description: 'test',
+			defaults: { name: 'Probe' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'jasOAuth2Api', required: true }],
+			properties: [],
+		};
+
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: `${api.url}/probe`, json: true })) as IDataObject;
+			return [[{ json: body }]];
+		}
+	}
+
+	it('the credential (preAuthentication through n8n) never re-posts the secret to the Location host', async () => {
+		const attacker = await startScripted();
+		let secretsPosted = 0;
+		attacker.handle = (req, res) => {
+			req.on('data', (chunk: Buffer) => (secretsPosted += chunk.includes(CLIENT.clientSecret) ? 1 : 0));
+			req.on('end', () => res.end('{}'));
+		};
+		const redirecting = await startScripted();
+		redirecting.handle = (req, res) => {
+			req.resume();
+			res.writeHead(307, { Location: `${attacker.url}/oauth2/token` });
+			res.end();
+		};
+		try {
+			api.handle = (_req, res) => res.end('{"probe":true}');
+			const error = (await runNode({
+				node: new ProbeNode(),
+				parameters: {},
+				items: [{ json: {} }],
+				credentials: { jasOAuth2Api: { baseUrl: api.url, tokenUrl: `${redirecting.url}/token`, ...CLIENT, renewalMarginSec: 60 } },
+				credentialTypes: [new JasOAuth2Api()],
+			}).catch((e: unknown) => e)) as Error & { description?: string };
+			expect(`${error.message} ${error.description ?? ''}`).toMatch(/never follow redirects/);
+			expect(attacker.tokenRequests + attacker.apiRequests).toBe(0);
+			expect(secretsPosted).toBe(0);
+		} finally {
+			await attacker.close();
+			await redirecting.close();
+		}
+	});
+});
+
+describe('5. a credential without an API host', () => {
+	it('JAS with an empty Base URL sends no token anywhere: every item goes to Auth Error saying to set the API URL', async () => {
+		const other = await startScripted();
+		try {
+			const result = await run(api, [{ path: `${other.url}/steal` }, { path: '/relative' }], {}, { credentials: { baseUrl: '', tokenUrl: `${api.url}/oauth2/token`, ...CLIENT } });
+			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0, 1]);
+			expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/has no API URL/);
+			expect(other.apiRequests).toBe(0);
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('JTL Custom with an empty API URL sends no token anywhere', async () => {
+		const jtl = await startJtlSimulator();
+		const other = await startScripted();
+		try {
+			const token = await jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: 'http://localhost:5678/cb', scope: 'ffn.merchant.read' });
+			const result = await runNode({
+				node: new JasRequest(),
+				parameters: { authentication: 'jtlFfnOAuth2Api', method: 'GET', url: `${other.url}/steal` },
+				items: [{ json: {} }],
+				credentials: { jtlFfnOAuth2Api: { environment: 'custom', customApiUrl: '', customOAuthUrl: jtl.url, ...DEMO_CLIENTS.jtl, oauthTokenData: { ...token } } },
+			});
+			expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/has no API URL/);
+			expect(other.apiRequests).toBe(0);
+		} finally {
+			await jtl.close();
+			await other.close();
+		}
+	});
+});
+
+describe('6. one token request shared across executions', () => {
+	let jas: Simulator;
+	beforeAll(async () => (jas = await startJasSimulator()));
+	afterAll(async () => await jas.close());
+
+	it("cancelling execution A ends only A's wait: B, waiting on the same token request, still gets the token", async () => {
+		jas.setTokenFault({ kind: 'slow', delayMs: 1_500 });
+		const client = { clientId: DEMO_CLIENTS.jas.clientId, clientSecret: DEMO_CLIENTS.jas.clientSecret };
+		const credentials = { baseUrl: jas.url, ...client, renewalMarginSec: 60 };
+		const controller = new AbortController();
+		try {
+			// A fresh identity (renewal margin is part of nothing; a distinct secret-free key needs a distinct URL).
+			const items = [{ path: '/api/echo?n=1' }];
+			const a = run(api, items, {}, { credentials: { ...credentials, tokenUrl: `${jas.url}/oauth2/token?shared=1` }, signal: controller.signal });
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			const b = run(api, items, {}, { credentials: { ...credentials, tokenUrl: `${jas.url}/oauth2/token?shared=1` } });
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			controller.abort();
+			await a.catch(() => undefined);
+			const resultB = await b;
+			expect(resultB.outputs[OUT.success]).toHaveLength(1);
+		} finally {
+			jas.setTokenFault(null);
+		}
+	});
+});
