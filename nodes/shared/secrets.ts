@@ -56,10 +56,35 @@ function base64Runs(secret: string): string[] {
 /** Base64 characters at the edges of a run that still carry bits of the secret (partial groups, padding). */
 const B64_EDGE = '[A-Za-z0-9+/_-]{0,3}';
 
-/** The regex source matching one secret in any supported spelling. */
+const base64Pattern = (run: string) => `${B64_EDGE}${escapeRegex(run)}${B64_EDGE}={0,2}`;
+
+/** The regex source matching one secret in any supported spelling, escapes mixed freely. */
 function secretPattern(secret: string): string {
 	const spelled = Array.from(secret, charPattern).join('');
-	return [spelled, ...base64Runs(secret).map((run) => `${B64_EDGE}${escapeRegex(run)}${B64_EDGE}={0,2}`)].join('|');
+	return [spelled, ...base64Runs(secret).map(base64Pattern)].join('|');
+}
+
+/**
+ * The common spellings as plain strings, for fast `includes` checks: as is, percent-encoded (both hex cases, and
+ * the form encoding), JSON-escaped (standard, with `\/`, fully `\u`-escaped in both cases), and the base64 runs.
+ */
+function literalForms(secret: string): string[] {
+	const fullU = Array.from(secret, (c) => (c.codePointAt(0)! <= 0xffff ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}` : c)).join('');
+	const percent = encodeURIComponent(secret);
+	const json = JSON.stringify(secret).slice(1, -1);
+	return [
+		...new Set([
+			secret,
+			percent,
+			percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+			new URLSearchParams([['', secret]]).toString().slice(1),
+			json,
+			json.replace(/\//g, '\\/'),
+			fullU,
+			fullU.toUpperCase().replace(/\\U/g, '\\u'),
+			...base64Runs(secret),
+		]),
+	];
 }
 
 /**
@@ -70,6 +95,12 @@ export class Scrubber {
 	private readonly secrets = new Set<string>();
 
 	private pattern?: RegExp;
+
+	/** The literal spellings of every secret: a text containing none of them and no escape needs no regex. */
+	private literals: string[] = [];
+
+	/** The literal spellings as one regex (base64 edges included), for byte streams. */
+	private literalPattern?: RegExp;
 
 	/** Longest text one match can span: how much a stream must hold back between chunks. */
 	private maxMatchLength = 0;
@@ -93,6 +124,9 @@ export class Scrubber {
 			// Longest first: a secret contained in another must not leave the rest of the longer one readable.
 			const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
 			this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
+			this.literals = sorted.flatMap(literalForms).sort((a, b) => b.length - a.length);
+			const b64 = new Set(sorted.flatMap(base64Runs));
+			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
 			// %XX per UTF-8 byte is the longest spelling: at most 12 characters per character of the secret
 			// (base64 runs are shorter, edges included).
 			this.maxMatchLength = 12 * sorted[0].length + 8;
@@ -104,6 +138,8 @@ export class Scrubber {
 	text(text: string): string {
 		const regex = this.regex();
 		if (!regex || text.length < MIN_SECRET_LENGTH) return text;
+		// Fast path (most strings): no common spelling of any secret, and no escape that could build a mixed one.
+		if (!this.literals.some((form) => text.includes(form)) && !/[%\\]/.test(text)) return text;
 		regex.lastIndex = 0;
 		return regex.test(text) ? text.replace(regex, REDACTED) : text;
 	}
@@ -143,15 +179,24 @@ export class Scrubber {
 
 	/**
 	 * A Transform that scrubs a byte stream (a downloaded file) without holding it: bytes are matched as Latin-1
-	 * text, and the last few bytes of each chunk wait for the next one in case a secret straddles the boundary.
+	 * text against the literal spellings (escape characters are everywhere in binary data, so the mixed-escape
+	 * pattern would cost every chunk a slow scan), and the last few bytes of each chunk wait for the next one in
+	 * case a secret straddles the boundary.
 	 */
 	stream(): Transform {
-		const regex = this.regex();
+		this.regex();
+		const regex = this.literalPattern;
 		const holdBack = this.maxMatchLength;
+		const literals = this.literals;
 		let carry = '';
 		const process = (text: string, final: boolean): Buffer => {
 			if (!regex) return Buffer.from(text, 'latin1');
 			const safeEnd = final ? text.length : Math.max(0, text.length - holdBack);
+			if (!literals.some((form) => text.includes(form))) {
+				// Nothing to replace (a partial spelling at the end is still held back).
+				carry = text.slice(safeEnd);
+				return Buffer.from(text.slice(0, safeEnd), 'latin1');
+			}
 			let out = '';
 			let position = 0;
 			regex.lastIndex = 0;

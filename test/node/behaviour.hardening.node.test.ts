@@ -307,3 +307,189 @@ describe('6. one token request shared across executions', () => {
 		}
 	});
 });
+
+describe('7. renewal failures', () => {
+	it('a transient token failure is not remembered for the run: later items get a token once the endpoint recovers', async () => {
+		const flaky = await startScripted();
+		let failures = 2;
+		const tokenServer = createServer((req, res) => {
+			req.resume();
+			req.on('end', () => {
+				if (failures-- > 0) {
+					res.writeHead(503, { 'Content-Type': 'application/json' });
+					res.end('{"error":"temporarily_unavailable"}');
+					return;
+				}
+				const token = nextToken();
+				registerSecrets(token);
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600 }));
+			});
+		});
+		await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
+		const tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+		try {
+			flaky.handle = (_req, res) => res.end('{"ok":true}');
+			// The token request's own retries (2) would absorb 2 failures: 3 are needed to fail item 0 once.
+			failures = 3;
+			const result = await run(flaky, [{ path: '/a' }, { path: '/b' }, { path: '/c' }], { options: { concurrency: 1 } }, { credentials: { baseUrl: flaky.url, tokenUrl, ...CLIENT } });
+			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0]);
+			expect(pairedIndexes(result.outputs[OUT.success])).toEqual([1, 2]);
+		} finally {
+			await flaky.close();
+			await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
+		}
+	});
+
+	it('a 401 after a cross-origin redirect hop (even back to the API) does not invalidate the token', async () => {
+		const elsewhere = await startScripted();
+		elsewhere.handle = (_req, res) => {
+			res.writeHead(302, { Location: `${api.url}/after-hop` });
+			res.end();
+		};
+		api.handle = (req, res, url) => {
+			if (url.pathname === '/hop') {
+				res.writeHead(302, { Location: `${elsewhere.url}/bounce` });
+				res.end();
+			} else if (url.pathname === '/after-hop') {
+				res.writeHead(req.headers.authorization ? 200 : 401, { 'Content-Type': 'application/json' });
+				res.end('{}');
+			} else res.end('{"ok":true}');
+		};
+		try {
+			await run(api, [{ path: '/ok' }]); // the credential's token is cached from here on
+			const before = api.tokenRequests;
+			const result = await run(api, [{ path: '/hop' }, { path: '/ok' }], { options: { concurrency: 1 } });
+			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0]);
+			expect(pairedIndexes(result.outputs[OUT.success])).toEqual([1]);
+			// No renewal: the 401 was not an answer to our token.
+			expect(api.tokenRequests - before).toBe(0);
+		} finally {
+			await elsewhere.close();
+		}
+	});
+});
+
+describe('8. pathological inputs', () => {
+	it('a Retry-After beyond any timer goes to Rate Limited at once instead of retrying after 1 ms', async () => {
+		api.handle = (_req, res) => {
+			res.writeHead(429, { 'Retry-After': '99999999999' });
+			res.end();
+		};
+		const before = api.apiRequests;
+		// Even with a wait budget no timer can hold (both clamped in code).
+		const result = await run(api, [{ path: '/limited' }], { options: { maxRetries: 3, maxRetryWait: 1e12 } });
+		expect(errorOf(result.outputs[OUT.rate][0]).attempts).toBe(1);
+		expect(api.apiRequests - before).toBe(1);
+	});
+
+	it('Retries above the documented maximum are clamped to 10 (11 requests, not 1,001)', async () => {
+		api.handle = (_req, res) => {
+			res.writeHead(503, { 'Retry-After': '0' });
+			res.end();
+		};
+		const before = api.apiRequests;
+		const result = await run(api, [{ path: '/down' }], { options: { maxRetries: 1000 } });
+		expect(errorOf(result.outputs[OUT.server][0]).attempts).toBe(11);
+		expect(api.apiRequests - before).toBe(11);
+	});
+
+	it('a JTL refresh answering expires_in <= 0 causes one refresh, not one per wave of items', async () => {
+		const jtl = await startJtlSimulator();
+		try {
+			const token = await jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: 'http://localhost:5678/cb', scope: 'ffn.merchant.read' });
+			let refreshes = 0;
+			const refreshOAuth2Token = async (): Promise<IDataObject> => {
+				refreshes++;
+				const response = await fetch(`${jtl.url}/token`, {
+					method: 'POST',
+					headers: { Authorization: `Basic ${Buffer.from(`${DEMO_CLIENTS.jtl.clientId}:${DEMO_CLIENTS.jtl.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refresh_token }).toString(),
+				});
+				const body = (await response.json()) as IDataObject;
+				// The hostile part: a fresh token whose expiry is useless, and n8n keeps the stale recorded expiry.
+				return { ...body, expires_in: 0 };
+			};
+			const result = await runNode({
+				node: new JasRequest(),
+				parameters: { authentication: 'jtlFfnOAuth2Api', method: 'GET', url: '/v1/merchant/products?$top=1', options: { concurrency: 2 } },
+				items: Array.from({ length: 12 }, () => ({ json: {} })),
+				credentials: {
+					jtlFfnOAuth2Api: {
+						environment: 'custom',
+						customApiUrl: `${jtl.url}/api`,
+						customOAuthUrl: jtl.url,
+						...DEMO_CLIENTS.jtl,
+						oauthTokenData: { ...token, n8n_expires_at: String(Date.now() - 1_000) },
+					},
+				},
+				helpersOverride: { refreshOAuth2Token } as never,
+			});
+			expect(result.outputs[OUT.success]).toHaveLength(12);
+			expect(refreshes).toBe(1);
+		} finally {
+			await jtl.close();
+		}
+	});
+});
+
+describe('9. time-outs that are not the server', () => {
+	it('two executions with Concurrency 100 each against a 400 ms API, timeout 1.5 s: no item times out waiting for a connection', async () => {
+		api.handle = (_req, res) => setTimeout(() => res.end('{"ok":true}'), 400);
+		const items = Array.from({ length: 150 }, (_, i) => ({ path: `/slow?i=${i}` }));
+		const [a, b] = await Promise.all([
+			run(api, items, { options: { concurrency: 100, timeout: 1_500, maxRetries: 0 } }),
+			run(api, items, { options: { concurrency: 100, timeout: 1_500, maxRetries: 0 } }),
+		]);
+		expect(a.outputs[OUT.success]).toHaveLength(150);
+		expect(b.outputs[OUT.success]).toHaveLength(150);
+	});
+});
+
+describe('10. small correctness gaps', () => {
+	it('decodes the declared charset (ISO-8859-1, UTF-16) and JSON with a UTF-8 BOM', async () => {
+		api.handle = (_req, res, url) => {
+			if (url.pathname === '/latin1') {
+				res.writeHead(200, { 'Content-Type': 'application/json; charset=ISO-8859-1' });
+				res.end(Buffer.from('{"name":"M\u00fcller"}', 'latin1'));
+			} else if (url.pathname === '/utf16') {
+				res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-16le' });
+				res.end(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"name":"M\u00fcller"}', 'utf16le')]));
+			} else {
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"name":"M\u00fcller"}')]));
+			}
+		};
+		const result = await run(api, [{ path: '/latin1' }, { path: '/utf16' }, { path: '/bom' }]);
+		expect(result.outputs[OUT.success].map((item) => item.json.name)).toEqual(['M\u00fcller', 'M\u00fcller', 'M\u00fcller']);
+	});
+
+	it('a lower-case method from an expression ("post") still sends the body', async () => {
+		let received = '';
+		api.handle = (req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				received = `${req.method} ${body}`;
+				res.end('{}');
+			});
+		};
+		await run(api, [{ path: '/create', m: 'post' }], { method: '={{ $json.m }}', bodyType: 'json', jsonBody: '{"a":1}' });
+		expect(received).toBe('POST {"a":1}');
+	});
+
+	it('Timeout 0 means none, and Concurrency "5" as a string is 5, not the default', async () => {
+		let inFlight = 0;
+		let maxInFlight = 0;
+		api.handle = (_req, res) => {
+			maxInFlight = Math.max(maxInFlight, ++inFlight);
+			setTimeout(() => {
+				inFlight--;
+				res.end('{}');
+			}, 150);
+		};
+		const result = await run(api, Array.from({ length: 12 }, () => ({ path: '/x' })), { options: { timeout: '={{ 0 }}', concurrency: '={{ "5" }}' } });
+		expect(result.outputs[OUT.success]).toHaveLength(12);
+		expect(maxInFlight).toBe(5);
+	});
+});

@@ -1,6 +1,13 @@
 import { firstPageUrl, nextFromLinkHeader, nextPageUrl, pageResults, type Page, type PaginationSettings } from '../../nodes/shared/pagination';
 
 describe('nextFromLinkHeader', () => {
+	it('reads a hostile 800 KB header in one linear pass (a quadratic parser would block for minutes)', () => {
+		const hostile = `${'<'.repeat(300_000)}${'; rel=prev'.repeat(30_000)}, ${'<x>;'.repeat(50_000)} <https://h/next>; rel="next"`;
+		expect(hostile.length).toBeGreaterThan(800_000);
+		expect(nextFromLinkHeader(hostile)).toBe('https://h/next');
+		expect(nextFromLinkHeader(`<a>; rel="${'x '.repeat(500_000)}"`)).toBeUndefined();
+	});
+
 	it('finds rel="next" among several links', () => {
 		const header = '<https://h/items?page=1>; rel="first", <https://h/items?page=3>; rel="next", <https://h/items?page=9>; rel="last"';
 		expect(nextFromLinkHeader(header)).toBe('https://h/items?page=3');

@@ -1,4 +1,4 @@
-import { isFresh, renewalMarginMs, tokenCacheKey, TokenEngine } from '../../nodes/shared/tokenEngine';
+import { isFresh, RENEWAL_RETRY_MS, renewalMarginMs, tokenCacheKey, TokenEngine } from '../../nodes/shared/tokenEngine';
 import type { TokenSet } from '../../nodes/shared/tokenRequest';
 
 function clock(start = 1_000_000) {
@@ -152,5 +152,86 @@ describe('TokenEngine', () => {
 		expect(engine.peek('k')?.accessToken).toBe('token-1');
 		c.advance(10_000);
 		expect(engine.peek('k')).toBeUndefined();
+	});
+});
+
+describe('TokenEngine: a shared acquisition belongs to no caller (issue 9, class 6)', () => {
+	it("a waiter's cancel ends only its own wait; the request goes on and serves the others", async () => {
+		const engine = new TokenEngine();
+		const pending = deferred<TokenSet>();
+		const fetch = jest.fn(async () => await pending.promise);
+		const a = new AbortController();
+		const waitA = engine.getToken('k', fetch, 0, a.signal);
+		const waitB = engine.getToken('k', fetch, 0);
+		a.abort();
+		await expect(waitA).rejects.toMatchObject({ code: 'aborted' });
+		pending.resolve({ accessToken: 'shared', lifetimeMs: 600_000 });
+		await expect(waitB).resolves.toMatchObject({ accessToken: 'shared' });
+		expect(fetch).toHaveBeenCalledTimes(1);
+		// Later callers use the token the cancelled waiter's request brought.
+		await expect(engine.getToken('k', fetch, 0)).resolves.toMatchObject({ accessToken: 'shared' });
+		expect(fetch).toHaveBeenCalledTimes(1);
+	});
+
+	it('a waiter whose signal is already aborted does not start a request', async () => {
+		const engine = new TokenEngine();
+		const fetch = counter();
+		const a = new AbortController();
+		a.abort();
+		// The request starts (for whoever comes next) but this waiter leaves at once.
+		await expect(engine.getToken('k', fetch, 0, a.signal)).rejects.toMatchObject({ code: 'aborted' });
+	});
+});
+
+describe('TokenEngine: renewal failures (issue 9, class 7)', () => {
+	it('a failed renewal ahead of expiry keeps the valid token, and asks again only after a pause', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		let fail = false;
+		let calls = 0;
+		const fetch = async (): Promise<TokenSet> => {
+			calls++;
+			if (fail) throw new Error('503');
+			return { accessToken: `t${calls}`, lifetimeMs: 600_000 };
+		};
+		expect((await engine.getToken('k', fetch, 60_000)).accessToken).toBe('t1');
+		c.advance(545_000); // renewal due (margin 60 s), 55 s of validity left
+		fail = true;
+		expect((await engine.getToken('k', fetch, 60_000)).accessToken).toBe('t1');
+		expect(calls).toBe(2);
+		c.advance(1_000);
+		expect((await engine.getToken('k', fetch, 60_000)).accessToken).toBe('t1');
+		expect(calls).toBe(2); // paused: no hammering of a failing endpoint
+		c.advance(RENEWAL_RETRY_MS);
+		fail = false;
+		expect((await engine.getToken('k', fetch, 60_000)).accessToken).toBe('t3');
+		expect(calls).toBe(3);
+	});
+
+	it('once the old token has really expired, the failure reaches the caller', async () => {
+		const c = clock();
+		const engine = new TokenEngine({ now: c.now });
+		let fail = false;
+		const fetch = async (): Promise<TokenSet> => {
+			if (fail) throw new Error('503');
+			return { accessToken: 't', lifetimeMs: 10_000 };
+		};
+		await engine.getToken('k', fetch, 1_000);
+		fail = true;
+		c.advance(10_000);
+		await expect(engine.getToken('k', fetch, 1_000)).rejects.toThrow('503');
+	});
+
+	it('a token rejected by a 401 is not kept when the renewal fails', async () => {
+		const engine = new TokenEngine();
+		let fail = false;
+		const fetch = async (): Promise<TokenSet> => {
+			if (fail) throw new Error('503');
+			return { accessToken: 't', lifetimeMs: 600_000 };
+		};
+		await engine.getToken('k', fetch, 0);
+		engine.invalidate('k', 't');
+		fail = true;
+		await expect(engine.getToken('k', fetch, 0)).rejects.toThrow('503');
 	});
 });

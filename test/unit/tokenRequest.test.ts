@@ -4,6 +4,7 @@ import {
 	type ClientCredentialsConfig,
 	parseTokenResponse,
 	requestToken,
+	tokenEndpointError,
 	type TokenHttpResponse,
 } from '../../nodes/shared/tokenRequest';
 
@@ -147,5 +148,28 @@ describe('requestToken', () => {
 	it('refuses an invalid Token URL', async () => {
 		const error = (await requestToken({ ...form, tokenUrl: 'jas.example/token' }, { http: jest.fn() }).catch((e: unknown) => e)) as TokenError;
 		expect(error.message).toMatch(/invalid Token URL/);
+	});
+});
+
+describe('hardening (issue 9)', () => {
+	const config = { label: 'JAS OAuth2 API', tokenUrl: 'https://a/oauth2/token', clientId: 'id', clientSecret: 'the-client-secret-value-42', scope: '', bodyStyle: 'form' as const, defaultLifetimeSec: 600 };
+
+	it('a tiny positive expires_in is floored at one second, not used as is', () => {
+		const set = parseTokenResponse(config, { status: 200, headers: {}, body: '{"access_token":"abc","expires_in":0.001}' });
+		expect(set.lifetimeMs).toBe(1000);
+	});
+
+	it('redacts an echoed secret before shortening the message: no prefix of it survives the cut', () => {
+		const description = `${'x'.repeat(180)}${config.clientSecret} and more`;
+		const error = tokenEndpointError(config, { status: 401, headers: {}, body: JSON.stringify({ error: 'invalid_client', error_description: description }) }, 0);
+		// The secret starts 4 characters before the 200-character cut: cutting first would leave "the-".
+		expect(error.message).not.toContain(config.clientSecret.slice(0, 4));
+	});
+
+	it('a redirect from the token endpoint is an error that says redirects are never followed, naming only the origin', () => {
+		const error = tokenEndpointError(config, { status: 307, headers: { location: 'https://evil.example/steal?client_secret=x' }, body: '' }, 0);
+		expect(error.message).toMatch(/answered 307, a redirect to https:\/\/evil\.example\. Token requests never follow redirects/);
+		expect(error.message).not.toContain('steal');
+		expect(error.transient).toBe(false);
 	});
 });
