@@ -5,8 +5,8 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import type { N8nExecution, N8nInstance } from '../test/e2e/n8nHarness';
-import type { Simulator } from '../test/simulators';
+import type { N8nExecution, N8nInstance } from '../tools/n8n/harness';
+import type { Simulator } from '../tools/simulators';
 import { type RunSpec, USABLE_LIFETIME_SEC } from './config';
 import { sampleMemory } from './memory';
 import { executeTimed } from './n8nExecute';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { ensureN8n, type N8nExecution, type N8nInstance, parseExecutionDocument } from '../test/e2e/n8nHarness';
+import { ensureN8n, type N8nExecution, type N8nInstance, parseExecutionDocument } from '../tools/n8n/harness';
 import { type MemorySample, sampleMemory } from './memory';
 
 const TIMEOUT_MS = 10 * 60_000;

@@ -9,8 +9,8 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { createN8nInstance, ensureN8n, type N8nInstance, packPackage, REPO_DIR, removePackedPackage } from '../test/e2e/n8nHarness';
-import { DEMO_CLIENTS, startJasSimulator } from '../test/simulators';
+import { createN8nInstance, ensureN8n, type N8nInstance, packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/harness';
+import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 import { ITEMS, LATENCY_MS, RENEWAL_MARGIN_SEC, REPS, RUNS, TOKEN_LIFETIME_SEC, USABLE_LIFETIME_SEC } from './config';
 import { type Measurement, measureN8n, measureUndici } from './measure';
 import { type Machine, markdownReport, markdownTable, type RunSummary, summarize, svgChart, verdicts, verdictTable } from './report';

@@ -1,6 +1,6 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/clientCredentials';
+import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/token/clientCredentials';
 
 const shared = clientCredentialsType(JAS_PROVIDER);
 

@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/shared/jtlEnvironment';
+import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/shared/token/jtlEnvironment';
 
 /**
  * JTL-FFN (seed 003): authorization-code grant with client authentication by HTTP Basic, on n8n's own

@@ -1,6 +1,6 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import { clientCredentialsType, PARTNER_PROVIDER } from '../nodes/shared/clientCredentials';
+import { clientCredentialsType, PARTNER_PROVIDER } from '../nodes/shared/token/clientCredentials';
 
 const shared = clientCredentialsType(PARTNER_PROVIDER);
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { configuredOutputs } from '../shared/routing';
+import { configuredOutputs } from './routing';
 import { properties } from './description';
 import { executeJasRequest } from './execute';
 

@@ -7,10 +7,10 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { type ErrorDetails, errorJson } from '../shared/errorItems';
-import { headerValue, safeHeaders } from '../shared/responseBody';
+import { type ErrorDetails, errorJson } from './errorItems';
+import { headerValue, safeHeaders } from './responseBody';
 import { Scrubber } from '../shared/secrets';
-import { formatBytes, type HttpResponse } from '../shared/transport';
+import { formatBytes, type HttpResponse } from '../shared/http/send';
 
 export type ItemResult = { output: number; items: INodeExecutionData[] };
 

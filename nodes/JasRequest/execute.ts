@@ -5,18 +5,20 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from '../shared/authorizers';
-import { callApi, type CallOutcome, type CallSettings } from '../shared/callApi';
-import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/clientCredentials';
-import { apiErrorMessage, statusTextFor } from '../shared/errorItems';
-import { ItemParameters } from '../shared/itemParameters';
-import { firstPageUrl, nextPageUrl } from '../shared/pagination';
-import { runPool } from '../shared/pool';
-import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from '../shared/requestBuilder';
-import { headerValue, parseBody, shapeSuccess } from '../shared/responseBody';
-import { createRouter, type Router, type RoutingParameters } from '../shared/routing';
-import type { TokenError } from '../shared/tokenErrors';
-import { type EgressFilter, type HttpResponse, transportTokenHttp } from '../shared/transport';
+import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from './authorizers';
+import { callApi, type CallOutcome, type CallSettings } from './callApi';
+import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/token/clientCredentials';
+import { apiErrorMessage, statusTextFor } from './errorItems';
+import { ItemParameters } from './itemParameters';
+import { firstPageUrl, nextPageUrl } from './pagination';
+import { runPool } from './pool';
+import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from './requestBuilder';
+import { headerValue, parseBody, shapeSuccess } from './responseBody';
+import { createRouter, type Router, type RoutingParameters } from './routing';
+import type { TokenError } from '../shared/token/tokenErrors';
+import { type EgressFilter } from '../shared/http/egress';
+import { type HttpResponse } from '../shared/http/send';
+import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { Exit, FileTooLargeError, fileNameOf, type ItemResult } from './emit';
 import { readSettings, type RunSettings } from './settings';
 

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PaginationSettings } from '../shared/pagination';
-import type { ResponseFormat } from '../shared/responseBody';
+import type { PaginationSettings } from './pagination';
+import type { ResponseFormat } from './responseBody';
 
 export interface NumberRange {
 	min: number;

@@ -2,8 +2,8 @@
  * Runs the demo: simulators, a real n8n with the packed package, the example workflow, a summary.
  * Shared by `npm run demo` and the end-to-end test of the example workflow.
  */
-import { createN8nInstance, ensureN8n, type N8nExecution, type N8nInstance, packPackage, removePackedPackage } from '../../test/e2e/n8nHarness';
-import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../../test/simulators';
+import { createN8nInstance, ensureN8n, type N8nExecution, type N8nInstance, packPackage, removePackedPackage } from '../../tools/n8n/harness';
+import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../../tools/simulators';
 import { demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from './workflow';
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write'];

@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
-import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator } from '../simulators';
-import { createN8nInstance, ensureN8n, freePort, type N8nInstance, packPackage, removePackedPackage } from './n8nHarness';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator } from '../../tools/simulators';
+import { createN8nInstance, ensureN8n, freePort, type N8nInstance, packPackage, removePackedPackage } from '../../tools/n8n/harness';
 
 jest.setTimeout(5 * 60_000);
 

@@ -3,7 +3,7 @@
  * Type"), against the provider simulators running in this test process. The package is packed and installed the
  * way n8n's Community Nodes screen installs it. Needs `npm run build` first; the first run installs n8n (~4 min).
  */
-import { DEMO_CLIENTS, startAllSimulators, type AllSimulators } from '../simulators';
+import { DEMO_CLIENTS, startAllSimulators, type AllSimulators } from '../../tools/simulators';
 import {
 	createN8nInstance,
 	errorText,
@@ -16,7 +16,7 @@ import {
 	type N8nCredential,
 	type N8nExecution,
 	type N8nInstance,
-} from './n8nHarness';
+} from '../../tools/n8n/harness';
 
 jest.setTimeout(10 * 60_000);
 

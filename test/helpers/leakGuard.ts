@@ -4,11 +4,7 @@
  * harness is checked against all of them: every field of every output item (JSON, binary metadata, and the bytes
  * of small files) and the error it threw. So each node test is also a leak test.
  */
-const secrets = new Set<string>();
-
-export function registerSecrets(...values: Array<string | undefined | null>): void {
-	for (const value of values) if (typeof value === 'string' && value.length >= 8) secrets.add(value);
-}
+import { registeredSecrets } from '../../tools/simulators/secretRegistry';
 
 /** The spellings a leak may take in serialised output: as is, URL-encoded, base64. */
 function spellings(secret: string): string[] {
@@ -17,6 +13,7 @@ function spellings(secret: string): string[] {
 
 /** Throws naming the field path when any registered secret appears anywhere in `value`. */
 export function assertNoRegisteredSecrets(value: unknown, what: string): void {
+	const secrets = registeredSecrets();
 	if (secrets.size === 0) return;
 	const forms = [...secrets].flatMap(spellings);
 	const visit = (node: unknown, path: string, depth: number): void => {

@@ -6,17 +6,11 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-wor
 
 import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
 import { PartnerOAuth2Api } from '../../credentials/PartnerOAuth2Api.credentials';
-import {
-	type ClientCredentialsProvider,
-	clientCredentialsSettings,
-	getClientCredentialsToken,
-	JAS_PROVIDER,
-	PARTNER_PROVIDER,
-} from '../../nodes/shared/clientCredentials';
-import { TokenError } from '../../nodes/shared/tokenErrors';
-import { TokenEngine } from '../../nodes/shared/tokenEngine';
-import { transportTokenHttp } from '../../nodes/shared/transport';
-import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator, type TokenFault } from '../simulators';
+import { type ClientCredentialsProvider, clientCredentialsSettings, getClientCredentialsToken, JAS_PROVIDER, PARTNER_PROVIDER } from '../../nodes/shared/token/clientCredentials';
+import { TokenError } from '../../nodes/shared/token/tokenErrors';
+import { TokenEngine } from '../../nodes/shared/token/tokenEngine';
+import { transportTokenHttp } from '../../nodes/shared/token/tokenHttp';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator, type TokenFault } from '../../tools/simulators';
 
 const http = transportTokenHttp({ timeoutMs: 5_000 });
 

@@ -17,7 +17,7 @@ import {
 	type JtlSimulator,
 	type Simulator,
 	type TokenFault,
-} from '../simulators';
+} from '../../tools/simulators';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JTL_REDIRECT = 'http://localhost:5678/rest/oauth2-credential/callback';
@@ -717,7 +717,7 @@ describe('lifecycle', () => {
 
 	test('cli prints the URLs as one JSON line and stops on SIGTERM', async () => {
 		const root = path.resolve(__dirname, '../..');
-		const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/simulators/cli.ts')], {
+		const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'tools/simulators/cli.ts')], {
 			env: { ...process.env, SIM_TOKEN_LIFETIME: '77' },
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});

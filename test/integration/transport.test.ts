@@ -11,16 +11,12 @@ import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeEgressFilter } from 'n8n-workflow';
-import {
-	resetDispatchersForTests,
-	sendHttp,
-	TransportError,
-	transportTokenHttp,
-	validateHeaders,
-	type EgressFilter,
-	type HttpRequest,
-	type TransportErrorCode,
-} from '../../nodes/shared/transport';
+import { resetDispatchersForTests } from '../../nodes/shared/http/pools';
+import { sendHttp, type HttpRequest } from '../../nodes/shared/http/send';
+import { TransportError, type TransportErrorCode } from '../../nodes/shared/http/errors';
+import { transportTokenHttp } from '../../nodes/shared/token/tokenHttp';
+import { validateHeaders } from '../../nodes/shared/http/validation';
+import { type EgressFilter } from '../../nodes/shared/http/egress';
 
 // Compile-time check: the filter n8n 2.41 hands out fits our structural interface.
 const fromN8n = (filter: NodeEgressFilter): EgressFilter => filter;

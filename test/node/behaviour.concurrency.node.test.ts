@@ -1,7 +1,7 @@
 /**
  * JAS Request through n8n: the Concurrency option is exactly how many requests the API sees at once.
  */
-import { type Simulator, startJasSimulator } from '../simulators';
+import { type Simulator, startJasSimulator } from '../../tools/simulators';
 import { OUT, pairedIndexes, runJas } from './behaviour.helpers';
 
 let jas: Simulator;

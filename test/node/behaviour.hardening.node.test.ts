@@ -10,9 +10,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IN
 
 import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
-import { registerSecrets } from '../helpers/leakGuard';
+import { registerSecrets } from '../../tools/simulators/secretRegistry';
 import { binaryBuffer, runNode, type RunNodeResult } from '../helpers/runNode';
-import { DEMO_CLIENTS, type Simulator, startJasSimulator, startJtlSimulator } from '../simulators';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator, startJtlSimulator } from '../../tools/simulators';
 import { errorOf, OUT, pairedIndexes } from './behaviour.helpers';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;

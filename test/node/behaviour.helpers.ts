@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../helpers/runNode';
-import { DEMO_CLIENTS, type Simulator } from '../simulators';
+import { DEMO_CLIENTS, type Simulator } from '../../tools/simulators';
 
 /** byCategory output indexes. */
 export const OUT = { success: 0, client: 1, auth: 2, notFound: 3, rate: 4, server: 5, network: 6 } as const;

@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode, type RunNodeResult } from '../helpers/runNode';
-import { DEMO_CLIENTS, JTL_DEMO_USER_ID, type JtlSimulator, startJtlSimulator } from '../simulators';
+import { DEMO_CLIENTS, JTL_DEMO_USER_ID, type JtlSimulator, startJtlSimulator } from '../../tools/simulators';
 import { errorOf, OUT, pairedIndexes, type ReflectingApi, sleep, startReflectingApi } from './behaviour.helpers';
 
 const { clientId, clientSecret } = DEMO_CLIENTS.jtl;

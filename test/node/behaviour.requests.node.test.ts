@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryBuffer, binaryInput } from '../helpers/runNode';
-import { deterministicBytes, type Simulator, startJasSimulator } from '../simulators';
+import { deterministicBytes, type Simulator, startJasSimulator } from '../../tools/simulators';
 import { errorOf, OUT, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
 
 let jas: Simulator;

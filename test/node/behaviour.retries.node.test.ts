@@ -2,7 +2,7 @@
  * JAS Request through n8n against the JAS simulator: retries (5xx, 429 with Retry-After, the retry wait
  * budget, non-idempotent methods) and cancellation of running requests and of retry waits.
  */
-import { type Simulator, startJasSimulator } from '../simulators';
+import { type Simulator, startJasSimulator } from '../../tools/simulators';
 import { errorOf, eventually, OUT, runJas, uniqueKey } from './behaviour.helpers';
 
 let jas: Simulator;

@@ -2,7 +2,7 @@
  * JAS Request through n8n: tokens renewed ahead of expiry during a long run, a failing token endpoint
  * costing one request for the whole execution, and secrets never reaching an output item.
  */
-import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../simulators';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../../tools/simulators';
 import { runNode } from '../helpers/runNode';
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { errorOf, OUT, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';

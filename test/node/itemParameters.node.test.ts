@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { ItemParameters, parseSimpleTemplate, renderSimpleTemplate } from '../../nodes/shared/itemParameters';
+import { ItemParameters, parseSimpleTemplate, renderSimpleTemplate } from '../../nodes/JasRequest/itemParameters';
 import { runNode } from '../helpers/runNode';
 
 class CompareParameters implements INodeType {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode } from '../helpers/runNode';
-import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../simulators';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../../tools/simulators';
 import { errorOf, OUT } from './behaviour.helpers';
 
 const MB = 1024 * 1024;

@@ -4,7 +4,7 @@
  */
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode } from '../helpers/runNode';
-import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../simulators';
+import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../../tools/simulators';
 
 let jas: Simulator;
 beforeAll(async () => (jas = await startJasSimulator()));

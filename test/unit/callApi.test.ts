@@ -4,11 +4,12 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import type { Authorizer } from '../../nodes/shared/authorizers';
-import { callApi, cancellableSleep, type CallSettings } from '../../nodes/shared/callApi';
-import type { PreparedRequest } from '../../nodes/shared/requestBuilder';
-import { TokenError } from '../../nodes/shared/tokenErrors';
-import { resetDispatchersForTests, TransportError } from '../../nodes/shared/transport';
+import type { Authorizer } from '../../nodes/JasRequest/authorizers';
+import { callApi, cancellableSleep, type CallSettings } from '../../nodes/JasRequest/callApi';
+import type { PreparedRequest } from '../../nodes/JasRequest/requestBuilder';
+import { TokenError } from '../../nodes/shared/token/tokenErrors';
+import { resetDispatchersForTests } from '../../nodes/shared/http/pools';
+import { TransportError } from '../../nodes/shared/http/errors';
 
 interface Reply {
 	status: number;

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-import { apiErrorMessage, errorJson, JAS_STATUS_TEXT, statusTextFor, type ErrorDetails } from '../../nodes/shared/errorItems';
+import { apiErrorMessage, errorJson, JAS_STATUS_TEXT, statusTextFor, type ErrorDetails } from '../../nodes/JasRequest/errorItems';
 
 describe('statusTextFor', () => {
 	it.each([

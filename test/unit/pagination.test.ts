@@ -1,4 +1,4 @@
-import { firstPageUrl, nextFromLinkHeader, nextPageUrl, pageResults, type Page, type PaginationSettings } from '../../nodes/shared/pagination';
+import { firstPageUrl, nextFromLinkHeader, nextPageUrl, pageResults, type Page, type PaginationSettings } from '../../nodes/JasRequest/pagination';
 
 describe('nextFromLinkHeader', () => {
 	it('reads a hostile 800 KB header in one linear pass (a quadratic parser would block for minutes)', () => {

@@ -1,4 +1,4 @@
-import { runPool } from '../../nodes/shared/pool';
+import { runPool } from '../../nodes/JasRequest/pool';
 
 interface Deferred {
 	promise: Promise<void>;

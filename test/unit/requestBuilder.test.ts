@@ -1,4 +1,4 @@
-import { buildRequest, InputError, resolveUrl, type ItemRequestParameters } from '../../nodes/shared/requestBuilder';
+import { buildRequest, InputError, resolveUrl, type ItemRequestParameters } from '../../nodes/JasRequest/requestBuilder';
 
 /** The error `fn` throws (fails the test if it does not throw). */
 function thrown(fn: () => unknown): Error {

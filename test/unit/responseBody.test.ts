@@ -1,4 +1,4 @@
-import { headerValue, parseBody, safeHeaders, shapeSuccess, type ResponseMeta } from '../../nodes/shared/responseBody';
+import { headerValue, parseBody, safeHeaders, shapeSuccess, type ResponseMeta } from '../../nodes/JasRequest/responseBody';
 
 const json = (contentType: string) => ({ 'content-type': contentType });
 

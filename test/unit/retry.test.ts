@@ -1,4 +1,4 @@
-import { backoffDelayMs, decideRetry, isIdempotent, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../../nodes/shared/retry';
+import { backoffDelayMs, decideRetry, isIdempotent, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../../nodes/shared/http/retry';
 
 const policy: RetryPolicy = { maxRetries: 3, maxTotalWaitMs: 10_000, baseDelayMs: 100, maxDelayMs: 2_000, retryNonIdempotent: false };
 

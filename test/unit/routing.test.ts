@@ -12,7 +12,7 @@ import {
 	parseCodeList,
 	type OutputDefinition,
 	type RoutingParameters,
-} from '../../nodes/shared/routing';
+} from '../../nodes/JasRequest/routing';
 
 const names = (outputs: OutputDefinition[]) => outputs.map((output) => output.displayName);
 
@@ -48,8 +48,8 @@ describe('configuredOutputs', () => {
  */
 describe('configuredOutputs is self-contained once compiled', () => {
 	const root = join(__dirname, '..', '..');
-	const sourcePath = join(root, 'nodes', 'shared', 'routing.ts');
-	const distPath = join(root, 'dist', 'nodes', 'shared', 'routing.js');
+	const sourcePath = join(root, 'nodes', 'JasRequest', 'routing.ts');
+	const distPath = join(root, 'dist', 'nodes', 'JasRequest', 'routing.js');
 
 	function compiledModuleText(): { text: string; origin: string } {
 		if (existsSync(distPath) && statSync(distPath).mtimeMs >= statSync(sourcePath).mtimeMs) {

@@ -1,5 +1,5 @@
-import { isFresh, RENEWAL_RETRY_MS, renewalMarginMs, tokenCacheKey, TokenEngine } from '../../nodes/shared/tokenEngine';
-import type { TokenSet } from '../../nodes/shared/tokenRequest';
+import { isFresh, RENEWAL_RETRY_MS, renewalMarginMs, tokenCacheKey, TokenEngine } from '../../nodes/shared/token/tokenEngine';
+import type { TokenSet } from '../../nodes/shared/token/tokenRequest';
 
 function clock(start = 1_000_000) {
 	let now = start;

@@ -1,4 +1,4 @@
-import { TokenError } from '../../nodes/shared/tokenErrors';
+import { TokenError } from '../../nodes/shared/token/tokenErrors';
 import {
 	buildTokenRequest,
 	type ClientCredentialsConfig,
@@ -6,7 +6,7 @@ import {
 	requestToken,
 	tokenEndpointError,
 	type TokenHttpResponse,
-} from '../../nodes/shared/tokenRequest';
+} from '../../nodes/shared/token/tokenRequest';
 
 const SECRET = 'sup3r-s3cret-value';
 const form: ClientCredentialsConfig = {

@@ -2,7 +2,7 @@
  * Turns one item's resolved parameters into an HTTP request. Pure: every problem is an InputError whose
  * message says what to fix; the node decides whether that stops the workflow or routes the item.
  */
-import { validateHeaders } from './transport';
+import { validateHeaders } from '../shared/http/validation';
 
 export class InputError extends Error {
 	readonly name = 'InputError';

@@ -5,10 +5,12 @@
  */
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
-import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry';
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { headerValue } from './responseBody';
-import { TokenError } from './tokenErrors';
-import { type EgressFilter, type HttpResponse, sendHttp, TransportError } from './transport';
+import { TokenError } from '../shared/token/tokenErrors';
+import { type EgressFilter } from '../shared/http/egress';
+import { type HttpResponse, sendHttp } from '../shared/http/send';
+import { TransportError } from '../shared/http/errors';
 
 export interface CallSettings {
 	timeoutMs: number;

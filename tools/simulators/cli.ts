@@ -2,7 +2,7 @@
  * Starts the three simulators and prints one JSON line `{"jas":"http://127.0.0.1:p","partner":...,"jtl":...}` to
  * stdout; stays up until SIGINT/SIGTERM. Env: SIM_JAS_PORT, SIM_PARTNER_PORT, SIM_JTL_PORT (default 0),
  * SIM_TOKEN_LIFETIME (seconds, default per provider), SIM_LATENCY_MS (default 0).
- * Run: npx tsx test/simulators/cli.ts
+ * Run: npx tsx tools/simulators/cli.ts
  */
 import { startAllSimulators } from './index';
 

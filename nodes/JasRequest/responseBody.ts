@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { getPath } from './dotPath';
-import { isSensitiveHeader } from './secrets';
+import { isSensitiveHeader } from '../shared/secrets';
 
 export type ResponseFormat = 'auto' | 'text' | 'file';
 

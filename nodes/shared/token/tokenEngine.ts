@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { fingerprint } from './secrets';
+import { fingerprint } from '../secrets';
 import type { TokenSet } from './tokenRequest';
 
 export interface CachedToken {

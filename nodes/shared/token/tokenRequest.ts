@@ -2,8 +2,8 @@
  * One client-credentials token request, built and validated as strictly as the provider documents it
  * (JAS: form body, seeds 000/001; Partner: JSON body, seed 002). No caching here: see tokenEngine.ts.
  */
-import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry';
-import { redact } from './secrets';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from '../http/retry';
+import { redact } from '../secrets';
 import { TokenError } from './tokenErrors';
 
 export type TokenBodyStyle = 'form' | 'json';

@@ -24,7 +24,7 @@ import {
 	type Reply,
 } from './http';
 import type { ClientConfig, Simulator, SimulatorName, SimulatorOptions, SimulatorStats, TokenFault } from './types';
-import { registerSecrets } from '../helpers/leakGuard';
+import { registerSecrets } from './secretRegistry';
 
 const TOKEN_BODY_LIMIT = 64 * 1024;
 const API_BODY_LIMIT = 64 * 1024 * 1024;

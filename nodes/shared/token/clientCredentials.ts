@@ -12,7 +12,8 @@ import type {
 } from 'n8n-workflow';
 
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
-import { type ClientCredentialsConfig, requestToken, TOKEN_REQUEST_TIMEOUT_MS, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { n8nTokenHttp } from './tokenHttp';
+import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
 
 export interface ClientCredentialsProvider {
 	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
@@ -147,33 +148,6 @@ export async function getClientCredentialsToken(
 	signal?: AbortSignal,
 ): Promise<CachedToken> {
 	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, signal);
-}
-
-/**
- * A TokenHttp over n8n's own request helper, so n8n's proxy and egress settings apply. Never follows a redirect:
- * a 307/308 would re-post the client secret to whatever host the Location names.
- */
-export function n8nTokenHttp(helpers: IHttpRequestHelper['helpers']): TokenHttp {
-	return async (request) => {
-		const response = (await helpers.httpRequest({
-			url: request.url,
-			method: request.method,
-			headers: request.headers,
-			body: request.body,
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: TOKEN_REQUEST_TIMEOUT_MS,
-		})) as { statusCode: number; headers: Record<string, string | string[] | undefined>; body: unknown };
-		const body = response.body;
-		return {
-			status: response.statusCode,
-			headers: response.headers ?? {},
-			body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? ''),
-		};
-	};
 }
 
 /**

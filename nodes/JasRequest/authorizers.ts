@@ -5,17 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	type ClientCredentialsProvider,
-	type ClientCredentialsSettings,
-	clientCredentialsSettings,
-	getClientCredentialsToken,
-} from './clientCredentials';
-import { jtlApiBaseUrl } from './jtlEnvironment';
-import { redact } from './secrets';
-import { TokenError } from './tokenErrors';
-import { renewalMarginMs, tokenEngine, type TokenEngine } from './tokenEngine';
-import type { TokenHttp } from './tokenRequest';
+import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
+import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
+import { redact } from '../shared/secrets';
+import { TokenError } from '../shared/token/tokenErrors';
+import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
+import type { TokenHttp } from '../shared/token/tokenRequest';
 
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */

@@ -1,0 +1,67 @@
+/**
+ * Connection pools: one undici dispatcher per configuration for the life of the process, so keep-alive connections
+ * are shared by all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived
+ * filter). HTTP(S)_PROXY / NO_PROXY are honoured (EnvHttpProxyAgent).
+ */
+import type { LookupFunction } from 'node:net';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+
+import type { EgressFilter } from './egress';
+
+// Dispatchers: one pool per configuration for the life of the process, so keep-alive connections are shared by
+// all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived filter).
+
+const POOL_OPTIONS = {
+	// Per origin, unlimited: the node's Concurrency option already bounds what is in flight, and a request queued
+	// behind a pool limit would have its timer running while it waits (items timed out though the API answered).
+	connections: null,
+	pipelining: 1,
+	// Idle sockets are unref'd by undici and closed after this, so they never keep the process alive.
+	keepAliveTimeout: 4_000,
+	keepAliveMaxTimeout: 30_000,
+	// Plain-HTTP targets go through the proxy as absolute-form requests, as curl does: many proxies only allow
+	// CONNECT to port 443. HTTPS targets are always tunnelled.
+	proxyTunnel: false,
+} as const;
+
+const plainDispatchers = new Map<boolean, Dispatcher>();
+// Keyed by the filter object: n8n hands out one long-lived filter, and a WeakMap cannot keep a stale one alive.
+let egressDispatchers = new WeakMap<EgressFilter, Map<boolean, Dispatcher>>();
+// Only so resetDispatchersForTests can close pools that sit in the WeakMap.
+const created = new Set<WeakRef<Dispatcher>>();
+
+function createDispatcher(allowUnauthorizedCerts: boolean, lookup: LookupFunction | undefined): Dispatcher {
+	const tls = { rejectUnauthorized: !allowUnauthorizedCerts };
+	const dispatcher = new EnvHttpProxyAgent({
+		...POOL_OPTIONS,
+		connect: lookup ? { ...tls, lookup } : tls,
+		// Through a proxy, the target's TLS session is configured by requestTls, not connect.
+		...(allowUnauthorizedCerts ? { requestTls: tls } : {}),
+	});
+	created.add(new WeakRef(dispatcher));
+	return dispatcher;
+}
+
+export function dispatcherFor(allowUnauthorizedCerts: boolean, egress: EgressFilter | undefined): Dispatcher {
+	let pools = plainDispatchers;
+	if (egress && typeof egress.createSecureLookup === 'function') {
+		pools = egressDispatchers.get(egress) ?? new Map<boolean, Dispatcher>();
+		egressDispatchers.set(egress, pools);
+	}
+	let dispatcher = pools.get(allowUnauthorizedCerts);
+	if (!dispatcher) {
+		const lookup = pools === plainDispatchers ? undefined : egress?.createSecureLookup?.();
+		dispatcher = createDispatcher(allowUnauthorizedCerts, lookup);
+		pools.set(allowUnauthorizedCerts, dispatcher);
+	}
+	return dispatcher;
+}
+
+/** Closes every pool, so the next request builds a fresh one (which re-reads HTTP(S)_PROXY). Tests only. */
+export async function resetDispatchersForTests(): Promise<void> {
+	const live = [...created].map((ref) => ref.deref()).filter((d): d is Dispatcher => d !== undefined);
+	created.clear();
+	plainDispatchers.clear();
+	egressDispatchers = new WeakMap();
+	await Promise.all(live.map(async (dispatcher) => await dispatcher.destroy().catch(() => undefined)));
+}
