@@ -4,7 +4,7 @@ import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/token/clien
 
 const shared = clientCredentialsType(JAS_PROVIDER);
 
-/** JAS "My JAS Connect": client credentials in a form body, 10-minute tokens (seeds 000/001). */
+/** JAS "My JAS Connect": client credentials in a form body, 10-minute tokens (docs/providers.md#jas). */
 export class JasOAuth2Api implements ICredentialType {
 	name = 'jasOAuth2Api';
 

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/shared/token/jtlEnvironment';
 
 /**
- * JTL-FFN (seed 003): authorization-code grant with client authentication by HTTP Basic, on n8n's own
+ * JTL-FFN (docs/providers.md#jtl-ffn): authorization-code grant with client authentication by HTTP Basic, on n8n's own
  * OAuth2 machinery (Connect button, callback, refresh). Refresh tokens are single-use and rotate: n8n
  * persists the newest one, and the JAS Request node refreshes through n8n's locked, single-flight refresh.
  */

@@ -4,7 +4,7 @@ import { clientCredentialsType, PARTNER_PROVIDER } from '../nodes/shared/token/c
 
 const shared = clientCredentialsType(PARTNER_PROVIDER);
 
-/** A partner API: client credentials in a JSON body, 1-hour tokens that cannot be refreshed (seed 002). */
+/** A partner API: client credentials in a JSON body, 1-hour tokens that cannot be refreshed (docs/providers.md#partner-api). */
 export class PartnerOAuth2Api implements ICredentialType {
 	name = 'partnerOAuth2Api';
 

@@ -3,14 +3,14 @@
  * network failures within the retry policy. Returns the outcome; never throws for HTTP or network.
  * Where 429 is handled: here, with the decisions in retry.ts.
  */
+import type { EgressFilter } from '../shared/http/egress';
+import { TransportError } from '../shared/http/errors';
+import { headerValue } from '../shared/http/headers';
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from '../shared/http/retry';
+import { type HttpResponse, sendHttp } from '../shared/http/send';
+import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
-import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
-import { headerValue } from './responseBody';
-import { TokenError } from '../shared/token/tokenErrors';
-import { type EgressFilter } from '../shared/http/egress';
-import { type HttpResponse, sendHttp } from '../shared/http/send';
-import { TransportError } from '../shared/http/errors';
 
 export interface CallSettings {
 	timeoutMs: number;
@@ -33,21 +33,6 @@ export type CallOutcome =
 	| { kind: 'network'; error: TransportError; attempts: number }
 	| { kind: 'token'; error: TokenError; attempts: number };
 
-/** Waits `ms` (at most a timer's range), or less if the execution is cancelled meanwhile (returns false then). */
-export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-	if (signal?.aborted) return false;
-	ms = Math.min(Math.max(0, ms), 2_147_483_647);
-	return await new Promise<boolean>((resolve) => {
-		const done = (completed: boolean) => {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
-			resolve(completed);
-		};
-		const onAbort = () => done(false);
-		const timer = setTimeout(() => done(true), ms);
-		signal?.addEventListener('abort', onAbort, { once: true });
-	});
-}
 
 const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge']);
 
@@ -110,6 +95,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;
-		if (!(await cancellableSleep(decision.delayMs, settings.signal))) return outcome;
+		if (!(await sleep(decision.delayMs, settings.signal))) return outcome;
 	}
 }

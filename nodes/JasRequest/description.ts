@@ -3,7 +3,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-export const JAS_STATUS_CODES = [400, 401, 403, 404, 405, 406, 409, 415, 429, 500] as const;
+import { JAS_STATUSES } from './jasStatus';
 
 const withBody = { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } };
 
@@ -154,18 +154,7 @@ export const properties: INodeProperties[] = [
 		name: 'statusCodes',
 		type: 'multiOptions',
 		displayOptions: { show: { routing: ['byStatusCode'] } },
-		options: [
-			{ name: '400 Client or Validation Error', value: 400 },
-			{ name: '401 Authentication Failure', value: 401 },
-			{ name: '403 Access Denied', value: 403 },
-			{ name: '404 Requested Resource Not Found', value: 404 },
-			{ name: '405 Method Not Allowed', value: 405 },
-			{ name: '406 Unsupported Accept Header', value: 406 },
-			{ name: '409 Inconsistent/Conflicting State', value: 409 },
-			{ name: '415 Unsupported Content-Type', value: 415 },
-			{ name: '429 Rate Limit Exceeded', value: 429 },
-			{ name: '500 Unexpected Server Error', value: 500 },
-		],
+		options: JAS_STATUSES.map(({ code, text }) => ({ name: `${code} ${text}`, value: code })),
 		default: [401, 404, 429, 500],
 		hint: 'Each picked code gets its own output; any other failure, including no answer at all, goes to Other Error',
 	},

@@ -8,23 +8,14 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { type ErrorDetails, errorJson } from './errorItems';
-import { headerValue, safeHeaders } from './responseBody';
+import { headerValue } from '../shared/http/headers';
+import { safeHeaders } from './responseBody';
+import { displayUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
 import { formatBytes, type HttpResponse } from '../shared/http/send';
 
 export type ItemResult = { output: number; items: INodeExecutionData[] };
 
-/** The URL as shown: without user:password@ (the scrubber then removes any secret in it). */
-export function displayUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		parsed.username = '';
-		parsed.password = '';
-		return parsed.href;
-	} catch {
-		return url.replace(/\/\/[^/?#]*@/, '//');
-	}
-}
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
 export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): string {

@@ -3,22 +3,10 @@ import { STATUS_CODES } from 'node:http';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { JAS_STATUS_TEXT } from './jasStatus';
+
 /** api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an answer the node could not use as configured (too large). */
 export type ErrorSource = 'api' | 'token' | 'network' | 'input' | 'response';
-
-/** Texts of the JAS error table (seed 000), used wherever the API documents them. */
-export const JAS_STATUS_TEXT: Readonly<Record<number, string>> = {
-	400: 'Client or Validation Error',
-	401: 'Authentication Failure',
-	403: 'Access Denied',
-	404: 'Requested Resource not Found',
-	405: 'Method not allowed',
-	406: 'Unsupported Accept Header',
-	409: 'Inconsistent/Conflicting State',
-	415: 'Unsupported Content-type',
-	429: 'Rate Limit Exceeded',
-	500: 'Unexpected Server Error',
-};
 
 export function statusTextFor(status: number): string {
 	return JAS_STATUS_TEXT[status] ?? STATUS_CODES[status] ?? 'Unknown Status';

@@ -3,6 +3,7 @@
  * message says what to fix; the node decides whether that stops the workflow or routes the item.
  */
 import { validateHeaders } from '../shared/http/validation';
+import { trimTrailingSlashes } from '../shared/http/url';
 
 export class InputError extends Error {
 	readonly name = 'InputError';
@@ -71,7 +72,7 @@ export function resolveUrl(baseUrl: string, url: string): URL {
 		return absolute;
 	}
 	if (!base) throw new InputError('The credential has no API URL, so a relative URL cannot be resolved. Set it in the credential or use a full URL.');
-	const joined = base.href.replace(/\/+$/, '') + '/' + trimmed.replace(/^\/+/, '');
+	const joined = trimTrailingSlashes(base.href) + '/' + trimmed.replace(/^\/+/, '');
 	try {
 		return new URL(joined);
 	} catch {

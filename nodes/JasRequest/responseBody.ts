@@ -1,15 +1,12 @@
 /** How a response body becomes item JSON: parsing, full-response wrapping, splitting into items. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { headerValue } from '../shared/http/headers';
 import { getPath } from './dotPath';
 import { isSensitiveHeader } from '../shared/secrets';
 
 export type ResponseFormat = 'auto' | 'text' | 'file';
 
-export function headerValue(headers: Record<string, string | string[]>, name: string): string | undefined {
-	const value = headers[name.toLowerCase()];
-	return Array.isArray(value) ? value.join(', ') : value;
-}
 
 function isJsonContentType(contentType: string | undefined): boolean {
 	return !!contentType && /^application\/(?:[\w.+-]*\+)?json\b|^text\/json\b/i.test(contentType.trim());

@@ -1,5 +1,5 @@
 /**
- * The provider simulators themselves: token endpoints per seed document, the protected test API, token faults,
+ * The provider simulators themselves: token endpoints as docs/providers.md describes them, the protected test API, token faults,
  * admin endpoints and stats. Client: Node's global fetch.
  */
 import { spawn } from 'node:child_process';
@@ -124,7 +124,7 @@ async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
 	return (await res.json()) as T;
 }
 
-describe('JAS token endpoint (seeds 000/001)', () => {
+describe('JAS token endpoint (docs/providers.md#jas)', () => {
 	test('issues a 43-char base64url Bearer token for 600 s with no-store', async () => {
 		jas.resetStats();
 		const res = await jasTokenRequest();
@@ -217,7 +217,7 @@ describe('JAS token endpoint (seeds 000/001)', () => {
 	});
 });
 
-describe('Partner token endpoint (seed 002)', () => {
+describe('Partner token endpoint (docs/providers.md#partner-api)', () => {
 	test('issues a Bearer token for 3600 s from a JSON body, without refresh_token', async () => {
 		const res = await partnerTokenRequest(partnerCredentials);
 		expect(res.status).toBe(200);
@@ -267,7 +267,7 @@ interface ProductsPage {
 	_links: { next?: string };
 }
 
-describe('JTL-FFN authorization code flow (seed 003)', () => {
+describe('JTL-FFN authorization code flow (docs/providers.md#jtl-ffn)', () => {
 	test('authorize redirects to the callback with a code and the echoed state', async () => {
 		const res = await fetch(
 			authorizeUrl({ response_type: 'code', client_id: DEMO_CLIENTS.jtl.clientId, redirect_uri: JTL_REDIRECT, scope: 'ffn.merchant.read', state: 's-1' }),

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import type { Authorizer } from '../../nodes/JasRequest/authorizers';
-import { callApi, cancellableSleep, type CallSettings } from '../../nodes/JasRequest/callApi';
+import { callApi, type CallSettings } from '../../nodes/JasRequest/callApi';
+import { sleep as cancellableSleep } from '../../nodes/shared/http/retry';
 import type { PreparedRequest } from '../../nodes/JasRequest/requestBuilder';
 import { TokenError } from '../../nodes/shared/token/tokenErrors';
 import { resetDispatchersForTests } from '../../nodes/shared/http/pools';
@@ -278,7 +279,7 @@ describe('callApi', () => {
 	});
 });
 
-describe('cancellableSleep', () => {
+describe('sleep (retry.ts)', () => {
 	it('resolves true after the wait, false at once when aborted', async () => {
 		expect(await cancellableSleep(5)).toBe(true);
 		const controller = new AbortController();

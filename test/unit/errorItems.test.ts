@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 
-import { apiErrorMessage, errorJson, JAS_STATUS_TEXT, statusTextFor, type ErrorDetails } from '../../nodes/JasRequest/errorItems';
+import { apiErrorMessage, errorJson, statusTextFor, type ErrorDetails } from '../../nodes/JasRequest/errorItems';
+import { JAS_STATUS_TEXT } from '../../nodes/JasRequest/jasStatus';
 
 describe('statusTextFor', () => {
 	it.each([

@@ -1,4 +1,5 @@
-import { headerValue, parseBody, safeHeaders, shapeSuccess, type ResponseMeta } from '../../nodes/JasRequest/responseBody';
+import { headerValue } from '../../nodes/shared/http/headers';
+import { parseBody, safeHeaders, shapeSuccess, type ResponseMeta } from '../../nodes/JasRequest/responseBody';
 
 const json = (contentType: string) => ({ 'content-type': contentType });
 

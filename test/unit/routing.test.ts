@@ -1,3 +1,4 @@
+import { JAS_STATUSES } from '../../nodes/JasRequest/jasStatus';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -28,6 +29,15 @@ describe('configuredOutputs', () => {
 	it('byStatusCode: Success, one output per code, Other Error', () => {
 		expect(names(configuredOutputs({ routing: 'byStatusCode', statusCodes: [401, '404'] }))).toEqual(['Success', '401 Unauthorized', '404 Not Found', 'Other Error']);
 		expect(names(configuredOutputs({ routing: 'byStatusCode' }))).toEqual(['Success', 'Other Error']);
+	});
+
+	it('labels every code of the JAS table as jasStatus.ts does (the editor needs the labels inline)', () => {
+		const codes = JAS_STATUSES.map(({ code }) => code);
+		expect(names(configuredOutputs({ routing: 'byStatusCode', statusCodes: codes }))).toEqual([
+			'Success',
+			...JAS_STATUSES.map(({ code, label }) => `${code} ${label}`),
+			'Other Error',
+		]);
 	});
 
 	it('custom: rule name, else its codes, else "Rule n"', () => {

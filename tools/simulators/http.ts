@@ -5,19 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
-/** The JAS error table (seed 000, section 4.1). */
-export const JAS_STATUS_TEXT: Readonly<Record<number, string>> = {
-	400: 'Client or Validation Error',
-	401: 'Authentication Failure',
-	403: 'Access Denied',
-	404: 'Requested Resource not Found',
-	405: 'Method not allowed',
-	406: 'Unsupported Accept Header',
-	409: 'Inconsistent/Conflicting State',
-	415: 'Unsupported Content-type',
-	429: 'Rate Limit Exceeded',
-	500: 'Unexpected Server Error',
-};
+// The documented table is the documents', not the node's: both read it from the one place that holds it.
+import { JAS_STATUS_TEXT } from '../../nodes/JasRequest/jasStatus';
+
+export { JAS_STATUS_TEXT };
 
 const ERROR_CODES: Readonly<Record<number, string>> = {
 	400: 'invalid_request',

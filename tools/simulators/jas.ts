@@ -1,5 +1,5 @@
 /**
- * JAS ("My JAS Connect", seeds 000/001): POST /oauth2/token, form-urlencoded client_credentials with the
+ * JAS ("My JAS Connect", docs/providers.md#jas): POST /oauth2/token, form-urlencoded client_credentials with the
  * credentials in the body ("Auth type: No Auth"), 10-minute tokens, the JAS error table.
  */
 import { clientCredentialsGrant } from './clientCredentials';

@@ -1,5 +1,5 @@
 /**
- * JTL-FFN (seed 003): authorization-code grant. GET /authorize auto-approves as the demo user and redirects with a
+ * JTL-FFN (docs/providers.md#jtl-ffn): authorization-code grant. GET /authorize auto-approves as the demo user and redirects with a
  * single-use code; POST /token authenticates the client by HTTP Basic only and issues an access token plus a
  * single-use, rotating refresh token. The API under /api/v1 checks the ffn.{merchant,fulfiller}.{read,write} scopes.
  */

@@ -1,5 +1,5 @@
 /**
- * Partner API (seed 002): POST /api/oauth/token with a JSON body { grant_type, client_id, client_secret },
+ * Partner API (docs/providers.md#partner-api): POST /api/oauth/token with a JSON body { grant_type, client_id, client_secret },
  * Accept and Content-Type application/json, 1-hour tokens that cannot be refreshed.
  */
 import { clientCredentialsGrant } from './clientCredentials';

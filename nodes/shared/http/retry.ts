@@ -80,3 +80,19 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy, random: () =
 	if (input.waitedMs + delayMs > Math.min(policy.maxTotalWaitMs, RETRY_LIMITS.maxTotalWaitMs)) return { retry: false, reason: 'retry wait budget exceeded' };
 	return { retry: true, delayMs };
 }
+
+/** Waits `ms` (at most a timer's range), or less if the execution is cancelled meanwhile (returns false then). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+	if (signal?.aborted) return false;
+	ms = Math.min(Math.max(0, ms), 2_147_483_647);
+	return await new Promise<boolean>((resolve) => {
+		const done = (completed: boolean) => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+			resolve(completed);
+		};
+		const onAbort = () => done(false);
+		const timer = setTimeout(() => done(true), ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}

@@ -14,7 +14,8 @@ import { checkEgress, type EgressFilter, validateRedirect } from './egress';
 import { blockedMessage, classify, describeFailure, TransportError, type TransportErrorCode } from './errors';
 import { firstHeader } from './headers';
 import { dispatcherFor } from './pools';
-import { displayUrl, parseTarget, TOKEN, validateHeaders } from './validation';
+import { displayUrl } from './url';
+import { parseTarget, TOKEN, validateHeaders } from './validation';
 
 export interface HttpRequest {
 	method: string;

@@ -1,5 +1,6 @@
 /** Checks of what is about to be sent: method, URL and header names and values, with messages that never show a value. */
 import { TransportError } from './errors';
+import { displayUrl } from './url';
 
 // RFC 9110 5.6.2 token characters: what a header name (and a method) may consist of.
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -32,18 +33,6 @@ export function validateHeaders(headers: Record<string, string>): void {
 	}
 }
 
-/** The URL as shown in messages: without user:password@ and fragment. */
-export function displayUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		parsed.username = '';
-		parsed.password = '';
-		parsed.hash = '';
-		return parsed.href;
-	} catch {
-		return url.replace(/\/\/[^/?#]*@/, '//').slice(0, 300);
-	}
-}
 
 export function parseTarget(method: string, url: string): URL {
 	let parsed: URL;

@@ -14,6 +14,7 @@ import type {
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
 import { n8nTokenHttp } from './tokenHttp';
 import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { trimTrailingSlashes } from '../http/url';
 
 export interface ClientCredentialsProvider {
 	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
@@ -108,7 +109,7 @@ function text(value: unknown): string {
 export function resolveTokenUrl(provider: ClientCredentialsProvider, credentials: ICredentialDataDecryptedObject): string {
 	const explicit = text(credentials.tokenUrl);
 	if (explicit) return explicit;
-	const base = text(credentials.baseUrl).replace(/\/+$/, '');
+	const base = trimTrailingSlashes(text(credentials.baseUrl));
 	return base ? base + provider.tokenPath : '';
 }
 

@@ -1,17 +1,18 @@
-/** JTL-FFN hosts (seed 003): one OAuth server, separate API hosts for sandbox and production. */
+/** JTL-FFN hosts (docs/providers.md#jtl-ffn): one OAuth server, separate API hosts for sandbox and production. */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { trimTrailingSlashes } from '../http/url';
 
 export const JTL_OAUTH_URL = 'https://oauth2.api.jtl-software.com';
 
 export const JTL_API_URLS = {
 	sandbox: 'https://ffn-sbx.api.jtl-software.com/api',
-	production: 'https://ffn.api.jtl-software.com/api',
+	production: 'https://ffn2.api.jtl-software.com/api',
 } as const;
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write', 'ffn.fulfiller.read', 'ffn.fulfiller.write'] as const;
 
 function trimSlash(value: unknown): string {
-	return typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+	return typeof value === 'string' ? trimTrailingSlashes(value.trim()) : '';
 }
 
 /** The API base URL the JAS Request node resolves relative paths against. */

@@ -1,8 +1,9 @@
 /**
  * One client-credentials token request, built and validated as strictly as the provider documents it
- * (JAS: form body, seeds 000/001; Partner: JSON body, seed 002). No caching here: see tokenEngine.ts.
+ * (JAS: form body, docs/providers.md#jas; Partner: JSON body, docs/providers.md#partner-api). No caching here: see tokenEngine.ts.
  */
-import { decideRetry, parseRetryAfter, type RetryPolicy } from '../http/retry';
+import { headerValue } from '../http/headers';
+import { decideRetry, parseRetryAfter, type RetryPolicy, sleep } from '../http/retry';
 import { redact } from '../secrets';
 import { TokenError } from './tokenErrors';
 
@@ -64,10 +65,6 @@ export function buildTokenRequest(config: ClientCredentialsConfig): TokenHttpReq
 	};
 }
 
-function header(headers: TokenHttpResponse['headers'], name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * The OAuth error code and description from an error body, when it has them (RFC 6749 5.2). Redacted before it
@@ -102,7 +99,7 @@ export function tokenEndpointError(config: ClientCredentialsConfig, response: To
 	if (status >= 300 && status < 400) {
 		return new TokenError(
 			'config',
-			`${where} answered ${status}, a redirect to ${redirectTarget(header(response.headers, 'location'), config.tokenUrl)}. Token requests never follow redirects, so the client secret only goes to the Token URL you entered: enter the final token URL in the credential.`,
+			`${where} answered ${status}, a redirect to ${redirectTarget(headerValue(response.headers, 'location'), config.tokenUrl)}. Token requests never follow redirects, so the client secret only goes to the Token URL you entered: enter the final token URL in the credential.`,
 			status,
 		);
 	}
@@ -127,7 +124,7 @@ export function tokenEndpointError(config: ClientCredentialsConfig, response: To
 	if (status === 404 || status === 405) {
 		return new TokenError('config', `${where} answered ${status}${detail}. Check the Token URL in the credential.`, status);
 	}
-	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), nowMs);
+	const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), nowMs);
 	if (status === 429) {
 		return new TokenError('rateLimited', `${where} is rate limiting token requests (429)${detail}. Try again later.`, status, retryAfterMs);
 	}
@@ -193,8 +190,6 @@ export interface RequestTokenOptions {
 	random?: () => number;
 }
 
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Asks the token endpoint for a token, retrying 429, 5xx and network failures within the policy. */
 export async function requestToken(config: ClientCredentialsConfig, options: RequestTokenOptions): Promise<TokenSet> {
 	if (!config.tokenUrl || !config.clientId || !config.clientSecret) {
@@ -206,7 +201,7 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${config.tokenUrl}". Enter a full URL such as https://api.example.com/oauth2/token.`);
 	}
 	const now = options.now ?? Date.now;
-	const sleep = options.sleep ?? defaultSleep;
+	const wait = options.sleep ?? (async (ms: number) => void (await sleep(ms)));
 	const policy = options.policy ?? TOKEN_RETRY_POLICY;
 	const request = buildTokenRequest(config);
 	let waitedMs = 0;
@@ -230,6 +225,6 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 		const decision = decideRetry({ attempts, status: error.status, method: 'POST', retryAfterMs: error.retryAfterMs, waitedMs }, policy, options.random);
 		if (!decision.retry) throw error;
 		waitedMs += decision.delayMs;
-		await sleep(decision.delayMs);
+		await wait(decision.delayMs);
 	}
 }
