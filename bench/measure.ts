@@ -5,7 +5,8 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import type { N8nExecution, N8nInstance } from '../tools/n8n/harness';
+import type { N8nExecution } from '../tools/n8n/executions';
+import type { N8nInstance } from '../tools/n8n/instance';
 import type { Simulator } from '../tools/simulators';
 import { type RunSpec, USABLE_LIFETIME_SEC } from './config';
 import { sampleMemory } from './memory';

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { ensureN8n, type N8nExecution, type N8nInstance, parseExecutionDocument } from '../tools/n8n/harness';
+import { ensureN8n } from '../tools/n8n/install';
+import { type N8nExecution, parseExecutionDocument } from '../tools/n8n/executions';
+import { type N8nInstance } from '../tools/n8n/instance';
 import { type MemorySample, sampleMemory } from './memory';
 
 const TIMEOUT_MS = 10 * 60_000;

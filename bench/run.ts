@@ -9,7 +9,8 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { createN8nInstance, ensureN8n, type N8nInstance, packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/harness';
+import { createN8nInstance, type N8nInstance } from '../tools/n8n/instance';
+import { ensureN8n, packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/install';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 import { ITEMS, LATENCY_MS, RENEWAL_MARGIN_SEC, REPS, RUNS, TOKEN_LIFETIME_SEC, USABLE_LIFETIME_SEC } from './config';
 import { type Measurement, measureN8n, measureUndici } from './measure';

@@ -3,7 +3,7 @@
  * token another run fetched (n8n persists the generic OAuth2 credential's token in its database).
  * Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as scripts/demo/workflow.ts).
  */
-import type { N8nCredential, N8nWorkflow } from '../tools/n8n/harness';
+import type { N8nCredential, N8nWorkflow } from '../tools/n8n/instance';
 import { workflowNode } from '../scripts/demo/workflow';
 import type { RunSpec } from './config';
 

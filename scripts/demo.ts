@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-import { ensureN8n } from '../tools/n8n/harness';
+import { ensureN8n } from '../tools/n8n/install';
 import { type DemoReport, runDemo, setUpDemo } from './demo/run';
 import { JAS_OUTPUTS, JAS_REQUESTS } from './demo/workflow';
 

@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator } from '../../tools/simulators';
-import { createN8nInstance, ensureN8n, freePort, type N8nInstance, packPackage, removePackedPackage } from '../../tools/n8n/harness';
+import { createN8nInstance, type N8nInstance } from '../../tools/n8n/instance';
+import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
+import { freePort } from '../../tools/n8n/process';
 
 jest.setTimeout(5 * 60_000);
 

@@ -4,19 +4,9 @@
  * way n8n's Community Nodes screen installs it. Needs `npm run build` first; the first run installs n8n (~4 min).
  */
 import { DEMO_CLIENTS, startAllSimulators, type AllSimulators } from '../../tools/simulators';
-import {
-	createN8nInstance,
-	errorText,
-	manualWorkflow,
-	missingN8nFiles,
-	outputItems,
-	packPackage,
-	removePackedPackage,
-	REPO_DIR,
-	type N8nCredential,
-	type N8nExecution,
-	type N8nInstance,
-} from '../../tools/n8n/harness';
+import { createN8nInstance, manualWorkflow, type N8nCredential, type N8nInstance } from '../../tools/n8n/instance';
+import { errorText, outputItems, type N8nExecution } from '../../tools/n8n/executions';
+import { missingN8nFiles, packPackage, removePackedPackage, REPO_DIR } from '../../tools/n8n/install';
 
 jest.setTimeout(10 * 60_000);
 

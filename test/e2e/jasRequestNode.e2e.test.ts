@@ -7,7 +7,8 @@
 import { JTL_REDIRECT_URI, JTL_SCOPES, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
 import { CREDENTIAL_IDS, demoCredentials } from '../../scripts/demo/workflow';
 import { DEMO_CLIENTS } from '../../tools/simulators';
-import { manualWorkflow, outputItems } from '../../tools/n8n/harness';
+import { manualWorkflow } from '../../tools/n8n/instance';
+import { outputItems } from '../../tools/n8n/executions';
 
 jest.setTimeout(10 * 60_000);
 
