@@ -1,5 +1,6 @@
 /**
  * The JAS Request node's parameters. Their names are a public contract: saved workflows depend on them.
+ * Longer than the other modules because it is declarations only: every field the editor shows, in display order.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
