@@ -1,5 +1,6 @@
 import type { ICredentialType } from 'n8n-workflow';
 
+import { clientCredentialsFields } from './clientCredentialsFields';
 import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/token/clientCredentials';
 
 const shared = clientCredentialsType(JAS_PROVIDER);
@@ -14,7 +15,7 @@ export class JasOAuth2Api implements ICredentialType {
 
 	icon = { light: 'file:icons/jas.svg', dark: 'file:icons/jas.dark.svg' } as const;
 
-	properties = shared.properties;
+	properties = clientCredentialsFields(JAS_PROVIDER);
 
 	preAuthentication = shared.preAuthentication;
 

@@ -1,5 +1,6 @@
 import type { ICredentialType } from 'n8n-workflow';
 
+import { clientCredentialsFields } from './clientCredentialsFields';
 import { clientCredentialsType, PARTNER_PROVIDER } from '../nodes/shared/token/clientCredentials';
 
 const shared = clientCredentialsType(PARTNER_PROVIDER);
@@ -14,7 +15,7 @@ export class PartnerOAuth2Api implements ICredentialType {
 
 	icon = { light: 'file:icons/partner.svg', dark: 'file:icons/partner.dark.svg' } as const;
 
-	properties = shared.properties;
+	properties = clientCredentialsFields(PARTNER_PROVIDER);
 
 	preAuthentication = shared.preAuthentication;
 

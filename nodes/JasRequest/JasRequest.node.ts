@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
 import { configuredOutputs } from './routing';
 import { properties } from './description';
@@ -15,7 +15,7 @@ export class JasRequest implements INodeType {
 		description: 'Call any JAS, partner or JTL-FFN API endpoint; every item goes to one output by outcome',
 		defaults: { name: 'JAS Request' },
 		usableAsTool: true,
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
 			{ name: 'jasOAuth2Api', required: true, displayOptions: { show: { authentication: ['jasOAuth2Api'] } } },

@@ -8,6 +8,7 @@ import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
+import { settle } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
@@ -42,19 +43,18 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	let waitedMs = 0;
 	let renewedAfter401 = false;
 	for (;;) {
-		let token: string;
-		try {
-			token = await auth.getToken();
-		} catch (error) {
-			if (error instanceof TokenError) return { kind: 'token', error, attempts };
-			throw error;
+		const got = await settle(auth.getToken());
+		if (!got.ok) {
+			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
+			throw got.error;
 		}
+		const token = got.value;
 		attempts++;
 		let status: number | null;
 		let retryAfterMs: number | undefined;
 		let outcome: CallOutcome;
-		try {
-			const response = await sendHttp({
+		const sent = await settle(
+			sendHttp({
 				method: request.method,
 				url: request.url,
 				headers: { ...request.headers, Authorization: `Bearer ${token}` },
@@ -67,29 +67,31 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				egress: settings.egress,
 				maxBodyBytes: settings.maxBodyBytes,
 				streamBody: settings.streamSuccess ? isSuccess : undefined,
-			});
+			}),
+		);
+		if (!sent.ok) {
+			if (!(sent.error instanceof TransportError)) throw sent.error;
+			outcome = { kind: 'network', error: sent.error, attempts };
+			if (NEVER_RETRIED.has(sent.error.code)) return outcome;
+			status = null;
+		} else {
+			const response = sent.value;
 			status = response.status;
 			// Only a 401 to our token rejects it: after a cross-origin redirect hop the token was no longer sent (even
 			// if a later hop came back to the API's origin), and dropping it would cost every item in flight a renewal.
 			if (status === 401 && !renewedAfter401 && !response.credentialsDropped) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
-				try {
-					await auth.rejected(token);
-				} catch (error) {
-					if (error instanceof TokenError) return { kind: 'token', error, attempts };
-					throw error;
+				const renewed = await settle(auth.rejected(token));
+				if (!renewed.ok) {
+					if (renewed.error instanceof TokenError) return { kind: 'token', error: renewed.error, attempts };
+					throw renewed.error;
 				}
 				continue;
 			}
 			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
 			outcome = { kind: 'response', response, attempts, retryAfterMs };
 			if (!isRetryableStatus(status)) return outcome;
-		} catch (error) {
-			if (!(error instanceof TransportError)) throw error;
-			outcome = { kind: 'network', error, attempts };
-			if (NEVER_RETRIED.has(error.code)) return outcome;
-			status = null;
 		}
 		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
 		if (!decision.retry) return outcome;

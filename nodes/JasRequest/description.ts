@@ -266,8 +266,22 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'settings',
 						displayName: 'Settings',
-						// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items -- Mode first: it decides which fields apply
+						// Alphabetical (n8n's rule); Mode's displayOptions decide which of the others show.
 						values: [
+							{
+								displayName: 'Limit Parameter',
+								name: 'limitParameter',
+								type: 'string',
+								default: '$top',
+								displayOptions: { show: { mode: ['offset'] } },
+							},
+							{
+								displayName: 'Max Pages',
+								name: 'maxPages',
+								type: 'number',
+								typeOptions: { minValue: 1, maxValue: 100000 },
+								default: 100,
+							},
 							{
 								displayName: 'Mode',
 								name: 'mode',
@@ -295,13 +309,6 @@ export const properties: INodeProperties[] = [
 								displayOptions: { show: { mode: ['offset'] } },
 							},
 							{
-								displayName: 'Limit Parameter',
-								name: 'limitParameter',
-								type: 'string',
-								default: '$top',
-								displayOptions: { show: { mode: ['offset'] } },
-							},
-							{
 								displayName: 'Page Size',
 								name: 'pageSize',
 								type: 'number',
@@ -317,13 +324,6 @@ export const properties: INodeProperties[] = [
 								default: 'items',
 								displayOptions: { show: { mode: ['offset'] } },
 								description: 'Dot path to the array of results in each page; empty when the body itself is the array',
-							},
-							{
-								displayName: 'Max Pages',
-								name: 'maxPages',
-								type: 'number',
-								typeOptions: { minValue: 1, maxValue: 100000 },
-								default: 100,
 							},
 						],
 					},

@@ -3,8 +3,6 @@
  * every string in it (message, URL, body values and keys, headers, file name, file bytes) passes the scrubber here
  * and nowhere else. Anything the node shows the user must be built by this module.
  */
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { type ErrorDetails, errorJson } from './errorItems';
@@ -37,16 +35,31 @@ export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): str
 	}
 }
 
-/** Fails the stream with `tooLarge()` once more than `maxBytes` passed (0 = no limit). */
-function byteLimit(maxBytes: number, tooLarge: () => Error): Transform {
+/** A response body as undici hands it over: a Node Readable (typed through undici: see `streamFrom`). */
+export type BodyStream = NonNullable<HttpResponse['stream']>;
+
+/** Yields the body's bytes scrubbed, failing with `tooLarge()` once more than `maxBytes` passed (0 = no limit). */
+async function* scrubbedBytes(body: BodyStream, scrubber: Scrubber, maxBytes: number, tooLarge: () => Error): AsyncGenerator<Buffer> {
+	const bytes = scrubber.bytes();
 	let seen = 0;
-	return new Transform({
-		transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-			seen += chunk.length;
-			if (maxBytes > 0 && seen > maxBytes) callback(tooLarge());
-			else callback(null, chunk);
-		},
-	});
+	for await (const chunk of body as AsyncIterable<Buffer>) {
+		seen += chunk.length;
+		if (maxBytes > 0 && seen > maxBytes) throw tooLarge();
+		const clean = bytes.push(chunk);
+		if (clean.length > 0) yield clean;
+	}
+	const rest = bytes.end();
+	if (rest.length > 0) yield rest;
+}
+
+/**
+ * A Node Readable over `chunks`, made by the Readable class the body itself belongs to (`Readable.from`, inherited
+ * by undici's body class): n8n's scanner does not allow importing node:stream, and n8n's binary store wants a
+ * Readable, not an async iterable.
+ */
+function streamFrom(body: BodyStream, chunks: AsyncGenerator<Buffer>): BodyStream {
+	const readableClass = body.constructor as unknown as { from(iterable: AsyncIterable<Buffer>): BodyStream };
+	return readableClass.from(chunks);
 }
 
 export class FileTooLargeError extends Error {}
@@ -90,19 +103,19 @@ export class Exit {
 	 */
 	async file(
 		index: number,
-		body: Readable,
+		body: BodyStream,
 		meta: { fileName: string; mimeType: string; field: string; maxBytes: number; json: IDataObject },
 	): Promise<INodeExecutionData> {
 		const scrubber = this.clean();
 		const tooLarge = () =>
 			new FileTooLargeError(`The file is larger than ${formatBytes(meta.maxBytes)}, the "Max File Size" option. Raise the option, or set it to 0 for no limit.`);
-		const limited = body.pipe(byteLimit(meta.maxBytes, tooLarge));
-		// Errors of the source (a reset connection, a cancel) must reach the consumer, which pipe() does not do.
-		body.once('error', (error) => limited.destroy(error));
-		const scrubbed = limited.pipe(scrubber.stream());
-		limited.once('error', (error) => scrubbed.destroy(error));
+		const scrubbed = streamFrom(body, scrubbedBytes(body, scrubber, meta.maxBytes, tooLarge));
 		try {
-			const binary = await this.ctx.helpers.prepareBinaryData(scrubbed, scrubber.text(meta.fileName), meta.mimeType);
+			const binary = await this.ctx.helpers.prepareBinaryData(
+				scrubbed as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+				scrubber.text(meta.fileName),
+				meta.mimeType,
+			);
 			binary.fileName = binary.fileName === undefined ? undefined : scrubber.text(binary.fileName);
 			return { json: scrubber.value(meta.json), binary: { [meta.field]: binary }, pairedItem: { item: index } };
 		} finally {

@@ -1,15 +1,14 @@
 /** The JSON of an error item: what happened, what to do, and the request, never a secret. */
-import { STATUS_CODES } from 'node:http';
-
 import type { IDataObject } from 'n8n-workflow';
 
+import { reasonPhrase } from '../shared/http/statusText';
 import { JAS_STATUS_TEXT } from './jasStatus';
 
 /** api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an answer the node could not use as configured (too large). */
 export type ErrorSource = 'api' | 'token' | 'network' | 'input' | 'response';
 
 export function statusTextFor(status: number): string {
-	return JAS_STATUS_TEXT[status] ?? STATUS_CODES[status] ?? 'Unknown Status';
+	return JAS_STATUS_TEXT[status] ?? reasonPhrase(status) ?? 'Unknown Status';
 }
 
 const ADVICE: Readonly<Record<number, string>> = {

@@ -17,7 +17,8 @@ import { headerValue } from '../shared/http/headers';
 import { parseBody, shapeSuccess } from './responseBody';
 import { createRouter, type Router, type RoutingParameters } from './routing';
 import type { TokenError } from '../shared/token/tokenErrors';
-import { type EgressFilter } from '../shared/http/egress';
+import type { EgressFilter } from '../shared/http/egress';
+import { settle } from '../shared/http/settle';
 import { type HttpResponse } from '../shared/http/send';
 import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { Exit, FileTooLargeError, fileNameOf, type ItemResult } from './emit';
@@ -169,19 +170,18 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		if (settings.responseFormat === 'file') {
 			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() || 'application/octet-stream';
 			const json = settings.fullResponse ? { statusCode: meta.status, statusMessage: meta.statusText, headers: response.headers as IDataObject } : {};
-			try {
-				const file = await exit.file(index, response.stream!, {
+			const file = await settle(
+				exit.file(index, response.stream!, {
 					fileName: fileNameOf(response),
 					mimeType,
 					field: settings.outputBinaryPropertyName,
 					maxBytes: settings.maxFileBytes,
 					json,
-				});
-				return [file];
-			} catch (error) {
-				if (error instanceof FileTooLargeError) return error.message;
-				throw error;
-			}
+				}),
+			);
+			if (file.ok) return [file.value];
+			if (file.error instanceof FileTooLargeError) return file.error.message;
+			throw file.error;
 		}
 		const shaped = shapeSuccess(parseBody(response.body, response.headers, settings.responseFormat), meta, settings);
 		if (!Array.isArray(shaped)) return shaped.splitError;

@@ -3,7 +3,8 @@
  * message says what to fix; the node decides whether that stops the workflow or routes the item.
  */
 import { validateHeaders } from '../shared/http/validation';
-import { trimTrailingSlashes } from '../shared/http/url';
+import { attempt } from '../shared/http/settle';
+import { trimTrailingSlashes, tryParseUrl } from '../shared/http/url';
 
 export class InputError extends Error {
 	readonly name = 'InputError';
@@ -48,19 +49,11 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function resolveUrl(baseUrl: string, url: string): URL {
 	const trimmed = url.trim();
 	if (trimmed === '') throw new InputError('The URL is empty. Enter a path such as /v1/users/current, or a full URL.');
-	let base: URL | undefined;
-	try {
-		base = baseUrl ? new URL(baseUrl) : undefined;
-	} catch {
-		throw new InputError(`The credential's API URL "${baseUrl}" is not a valid URL. Fix it in the credential.`);
-	}
+	const base = baseUrl ? tryParseUrl(baseUrl) : undefined;
+	if (baseUrl && !base) throw new InputError(`The credential's API URL "${baseUrl}" is not a valid URL. Fix it in the credential.`);
 	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
-		let absolute: URL;
-		try {
-			absolute = new URL(trimmed);
-		} catch {
-			throw new InputError(`The URL "${trimmed}" is not valid. Enter a path such as /v1/users/current, or a full http(s) URL.`);
-		}
+		const absolute = tryParseUrl(trimmed);
+		if (!absolute) throw new InputError(`The URL "${trimmed}" is not valid. Enter a path such as /v1/users/current, or a full http(s) URL.`);
 		if (absolute.protocol !== 'http:' && absolute.protocol !== 'https:') {
 			throw new InputError(`The URL "${trimmed}" uses ${absolute.protocol}; only http and https are supported.`);
 		}
@@ -73,11 +66,9 @@ export function resolveUrl(baseUrl: string, url: string): URL {
 	}
 	if (!base) throw new InputError('The credential has no API URL, so a relative URL cannot be resolved. Set it in the credential or use a full URL.');
 	const joined = trimTrailingSlashes(base.href) + '/' + trimmed.replace(/^\/+/, '');
-	try {
-		return new URL(joined);
-	} catch {
-		throw new InputError(`The URL "${trimmed}" is not valid.`);
-	}
+	const resolved = tryParseUrl(joined);
+	if (!resolved) throw new InputError(`The URL "${trimmed}" is not valid.`);
+	return resolved;
 }
 
 function named(list: NameValue[], what: string): Array<[string, string]> {
@@ -92,10 +83,9 @@ function jsonBodyText(value: unknown): string {
 	if (typeof value !== 'string') return JSON.stringify(value ?? {});
 	const text = value.trim();
 	if (text === '') return '{}';
-	try {
-		JSON.parse(text);
-	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+	const parsed = attempt(() => JSON.parse(text) as unknown);
+	if (!parsed.ok) {
+		const reason = parsed.error instanceof Error ? parsed.error.message : String(parsed.error);
 		throw new InputError(`The JSON body is not valid JSON (${reason}). Check quotes and commas, and wrap text from expressions in quotes.`);
 	}
 	return text;
@@ -132,10 +122,7 @@ export function buildRequest(baseUrl: string, p: ItemRequestParameters): Prepare
 		for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
 		headers[name] = value;
 	}
-	try {
-		validateHeaders(headers);
-	} catch (error) {
-		throw new InputError(error instanceof Error ? error.message : String(error));
-	}
+	const valid = attempt(() => validateHeaders(headers));
+	if (!valid.ok) throw new InputError(valid.error instanceof Error ? valid.error.message : String(valid.error));
 	return { method, url: url.href, headers, body };
 }

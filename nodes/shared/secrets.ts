@@ -7,7 +7,6 @@
  * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob).
  */
 import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 
 /** A stable, non-reversible stand-in for a secret, for cache keys and logs. */
 export function fingerprint(secret: string): string {
@@ -178,12 +177,13 @@ export class Scrubber {
 	}
 
 	/**
-	 * A Transform that scrubs a byte stream (a downloaded file) without holding it: bytes are matched as Latin-1
-	 * text against the literal spellings (escape characters are everywhere in binary data, so the mixed-escape
-	 * pattern would cost every chunk a slow scan), and the last few bytes of each chunk wait for the next one in
-	 * case a secret straddles the boundary.
+	 * A scrubber for a byte stream (a downloaded file) that never holds it whole: feed each chunk to `push`, which
+	 * returns the bytes that are safe to pass on, then call `end` for the rest. Bytes are matched as Latin-1 text
+	 * against the literal spellings (escape characters are everywhere in binary data, so the mixed-escape pattern
+	 * would cost every chunk a slow scan); the last few bytes of each chunk wait for the next one in case a secret
+	 * straddles the boundary.
 	 */
-	stream(): Transform {
+	bytes(): { push(chunk: Buffer): Buffer; end(): Buffer } {
 		this.regex();
 		const regex = this.literalPattern;
 		const holdBack = this.maxMatchLength;
@@ -210,14 +210,10 @@ export class Scrubber {
 			carry = text.slice(emitEnd);
 			return Buffer.from(out, 'latin1');
 		};
-		return new Transform({
-			transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-				callback(null, process(carry + chunk.toString('latin1'), false));
-			},
-			flush(callback: TransformCallback) {
-				callback(null, process(carry, true));
-			},
-		});
+		return {
+			push: (chunk) => process(carry + chunk.toString('latin1'), false),
+			end: () => process(carry, true),
+		};
 	}
 }
 

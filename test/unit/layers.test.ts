@@ -4,7 +4,7 @@
  *   nodes/shared/secrets.ts → nothing of the package
  *   nodes/shared/token  → http, secrets
  *   nodes/JasRequest    → shared (any), never credentials
- *   credentials         → nodes/shared/token only
+ *   credentials         → credentials, nodes/shared/token
  * and no production module imports the tools or the tests.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,7 +30,7 @@ const RULES: Array<{ layer: string; may: string[] }> = [
 	{ layer: 'nodes/shared/secrets', may: [] },
 	{ layer: 'nodes/shared/token/', may: ['nodes/shared/token/', 'nodes/shared/http/', 'nodes/shared/secrets'] },
 	{ layer: 'nodes/JasRequest/', may: ['nodes/JasRequest/', 'nodes/shared/'] },
-	{ layer: 'credentials/', may: ['nodes/shared/token/'] },
+	{ layer: 'credentials/', may: ['credentials/', 'nodes/shared/token/'] },
 ];
 
 const production = [...files(join(ROOT, 'nodes')), ...files(join(ROOT, 'credentials'))];

@@ -2,9 +2,13 @@
  * n8n's outbound request (SSRF) policy, when the running n8n has one: the pre-flight check of each target and of
  * each redirect hop. Its secure DNS lookup is wired into the connection pools (pools.ts).
  */
-import type { LookupFunction } from 'node:net';
+import type { Agent } from 'undici';
 
 import { classify, TransportError } from './errors';
+import { attempt } from './settle';
+
+/** A `dns.lookup` drop-in, typed as undici's connect options want it (n8n's scanner forbids importing node:net). */
+export type LookupFunction = NonNullable<Extract<NonNullable<Agent.Options['connect']>, { lookup?: unknown }>['lookup']>;
 
 /**
  * The part of n8n's `NodeEgressFilter` (n8n-workflow >= 2.41, from `this.helpers.getSecureEgressFilter()`) that
@@ -47,9 +51,6 @@ export async function checkEgress(egress: EgressFilter, url: string, signal: Abo
 }
 
 export function validateRedirect(egress: EgressFilter, url: string): void {
-	try {
-		egress.validateRedirectSync?.(url);
-	} catch (error) {
-		throw new TransportError('blocked', '', { cause: error });
-	}
+	const checked = attempt(() => egress.validateRedirectSync?.(url));
+	if (!checked.ok) throw new TransportError('blocked', '', { cause: checked.error });
 }

@@ -3,10 +3,9 @@
  * are shared by all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived
  * filter). HTTP(S)_PROXY / NO_PROXY are honoured (EnvHttpProxyAgent).
  */
-import type { LookupFunction } from 'node:net';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
-import type { EgressFilter } from './egress';
+import type { EgressFilter, LookupFunction } from './egress';
 
 // Dispatchers: one pool per configuration for the life of the process, so keep-alive connections are shared by
 // all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived filter).

@@ -81,18 +81,22 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy, random: () =
 	return { retry: true, delayMs };
 }
 
-/** Waits `ms` (at most a timer's range), or less if the execution is cancelled meanwhile (returns false then). */
+/**
+ * Waits `ms` (at most a timer's range), or less if `signal` aborts meanwhile (returns false then). Built on
+ * AbortSignal.timeout rather than a timer of our own: nothing to clear, and the same primitive cancels the wait.
+ */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 	if (signal?.aborted) return false;
-	ms = Math.min(Math.max(0, ms), 2_147_483_647);
+	const elapsed = AbortSignal.timeout(Math.min(Math.max(0, Math.ceil(ms)), 2_147_483_647));
 	return await new Promise<boolean>((resolve) => {
-		const done = (completed: boolean) => {
-			clearTimeout(timer);
+		const finish = (completed: boolean) => {
+			elapsed.removeEventListener('abort', onElapsed);
 			signal?.removeEventListener('abort', onAbort);
 			resolve(completed);
 		};
-		const onAbort = () => done(false);
-		const timer = setTimeout(() => done(true), ms);
+		const onElapsed = () => finish(true);
+		const onAbort = () => finish(false);
+		elapsed.addEventListener('abort', onElapsed, { once: true });
 		signal?.addEventListener('abort', onAbort, { once: true });
 	});
 }

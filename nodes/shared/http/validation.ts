@@ -1,6 +1,6 @@
 /** Checks of what is about to be sent: method, URL and header names and values, with messages that never show a value. */
 import { TransportError } from './errors';
-import { displayUrl } from './url';
+import { displayUrl, tryParseUrl } from './url';
 
 // RFC 9110 5.6.2 token characters: what a header name (and a method) may consist of.
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -35,12 +35,8 @@ export function validateHeaders(headers: Record<string, string>): void {
 
 
 export function parseTarget(method: string, url: string): URL {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		throw new TransportError('invalidRequest', `"${displayUrl(url)}" is not a valid URL. Enter a full URL such as https://api.example.com/v1/items.`);
-	}
+	const parsed = tryParseUrl(url);
+	if (!parsed) throw new TransportError('invalidRequest', `"${displayUrl(url)}" is not a valid URL. Enter a full URL such as https://api.example.com/v1/items.`);
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw new TransportError('invalidRequest', `${method} ${displayUrl(url)}: only http:// and https:// URLs are supported. Fix the URL.`);
 	}

@@ -8,7 +8,6 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	INodeProperties,
 } from 'n8n-workflow';
 
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
@@ -20,8 +19,8 @@ export interface ClientCredentialsProvider {
 	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
 	label: string;
 	bodyStyle: TokenBodyStyle;
-	/** Appended to the Base URL when the Token URL is left empty. */
-	tokenPath: string;
+	/** The token endpoint's path, appended to the Base URL when the Token URL is left empty. */
+	endpointPath: string;
 	defaultLifetimeSec: number;
 	defaultMarginSec: number;
 	baseUrlHint: string;
@@ -31,7 +30,7 @@ export const JAS_PROVIDER: ClientCredentialsProvider = {
 	credentialType: 'jasOAuth2Api',
 	label: 'JAS OAuth2 API',
 	bodyStyle: 'form',
-	tokenPath: '/oauth2/token',
+	endpointPath: '/oauth2/token',
 	defaultLifetimeSec: 600,
 	defaultMarginSec: 60,
 	baseUrlHint: 'The API URL shown in the My JAS Connect portal, e.g. https://api.jas.com',
@@ -41,65 +40,11 @@ export const PARTNER_PROVIDER: ClientCredentialsProvider = {
 	credentialType: 'partnerOAuth2Api',
 	label: 'Partner OAuth2 API',
 	bodyStyle: 'json',
-	tokenPath: '/api/oauth/token',
+	endpointPath: '/api/oauth/token',
 	defaultLifetimeSec: 3600,
 	defaultMarginSec: 300,
 	baseUrlHint: 'The base URL of the partner API, e.g. https://partner.example.com',
 };
-
-export function clientCredentialsProperties(provider: ClientCredentialsProvider): INodeProperties[] {
-	return [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://api.example.com',
-			description: `${provider.baseUrlHint}. Relative URLs in the JAS Request node are resolved against it.`,
-		},
-		{
-			displayName: 'Token URL',
-			name: 'tokenUrl',
-			// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing -- a URL, not a token
-			type: 'string',
-			default: '',
-			placeholder: `<Base URL>${provider.tokenPath}`,
-			description: `Leave empty to use the Base URL followed by ${provider.tokenPath}`,
-		},
-		{
-			displayName: 'Client ID',
-			name: 'clientId',
-			type: 'string',
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the provider's, set below
-		{
-			displayName: 'Renew Before Expiry (Seconds)',
-			name: 'renewalMarginSec',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: provider.defaultMarginSec,
-			description: `A new token is fetched this long before the current one expires (${provider.defaultLifetimeSec / 60}-minute tokens). Shrinks automatically for tokens that live shorter.`,
-		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-	];
-}
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
@@ -110,7 +55,7 @@ export function resolveTokenUrl(provider: ClientCredentialsProvider, credentials
 	const explicit = text(credentials.tokenUrl);
 	if (explicit) return explicit;
 	const base = trimTrailingSlashes(text(credentials.baseUrl));
-	return base ? base + provider.tokenPath : '';
+	return base ? base + provider.endpointPath : '';
 }
 
 export interface ClientCredentialsSettings extends ClientCredentialsConfig {
@@ -172,7 +117,7 @@ export async function preAuthenticate(
  * id and secret work". (n8n runs preAuthentication first, whose errors already say what to fix.)
  */
 function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
-	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.tokenPath}"}}`;
+	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.endpointPath}"}}`;
 	return {
 		request: {
 			method: 'POST',
@@ -197,12 +142,11 @@ function clientCredentialsTest(provider: ClientCredentialsProvider): ICredential
 	};
 }
 
-/** Everything a client-credentials credential class declares besides its name, label and icon. */
+/** The behaviour a client-credentials credential class declares (its fields: credentials/clientCredentialsFields.ts). */
 export function clientCredentialsType(
 	provider: ClientCredentialsProvider,
-): Required<Pick<ICredentialType, 'properties' | 'preAuthentication' | 'authenticate' | 'test'>> {
+): Required<Pick<ICredentialType, 'preAuthentication' | 'authenticate' | 'test'>> {
 	return {
-		properties: clientCredentialsProperties(provider),
 		async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 			return await preAuthenticate(this, provider, credentials);
 		},

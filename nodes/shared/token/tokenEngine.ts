@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { settle } from '../http/settle';
 import { fingerprint } from '../secrets';
 import type { TokenSet } from './tokenRequest';
 
@@ -114,16 +115,15 @@ export class TokenEngine {
 				() => (entry.pending = entry.pending === pending ? undefined : entry.pending),
 			);
 		}
-		try {
-			return await waitFor(entry.pending!, signal);
-		} catch (error) {
-			// A failed renewal while the old token still works: keep using it, ask again a little later.
-			if (stillValid && entry.token === stillValid && this.now() < stillValid.expiresAtMs && (error as { code?: unknown }).code !== 'aborted') {
-				entry.renewalPausedUntilMs = this.now() + RENEWAL_RETRY_MS;
-				return stillValid;
-			}
-			throw error;
+		const waited = await settle(waitFor(entry.pending!, signal));
+		if (waited.ok) return waited.value;
+		// A failed renewal while the old token still works: keep using it, ask again a little later.
+		const cancelled = (waited.error as { code?: unknown } | null)?.code === 'aborted';
+		if (stillValid && entry.token === stillValid && this.now() < stillValid.expiresAtMs && !cancelled) {
+			entry.renewalPausedUntilMs = this.now() + RENEWAL_RETRY_MS;
+			return stillValid;
 		}
+		throw waited.error;
 	}
 
 	/** The cached token for `key` if it is still fresh, without fetching. */

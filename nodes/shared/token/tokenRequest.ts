@@ -4,6 +4,8 @@
  */
 import { headerValue } from '../http/headers';
 import { decideRetry, parseRetryAfter, type RetryPolicy, sleep } from '../http/retry';
+import { settle } from '../http/settle';
+import { tryParseUrl } from '../http/url';
 import { redact } from '../secrets';
 import { TokenError } from './tokenErrors';
 
@@ -84,11 +86,7 @@ function oauthErrorOf(body: string, secret: string): string {
 
 /** Where a redirect pointed, as origin only (its path or query could carry anything). */
 function redirectTarget(location: string | undefined, base: string): string {
-	try {
-		return new URL(location ?? '', base).origin;
-	} catch {
-		return 'an invalid location';
-	}
+	return tryParseUrl(location ?? '', base)?.origin ?? 'an invalid location';
 }
 
 /** Turns a non-2xx token endpoint answer into an error that says what to fix. */
@@ -195,9 +193,7 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 	if (!config.tokenUrl || !config.clientId || !config.clientSecret) {
 		throw new TokenError('config', `Credential "${config.label}" is incomplete: it needs a Token URL (or Base URL), a Client ID and a Client Secret.`);
 	}
-	try {
-		new URL(config.tokenUrl);
-	} catch {
+	if (!tryParseUrl(config.tokenUrl)) {
 		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${config.tokenUrl}". Enter a full URL such as https://api.example.com/oauth2/token.`);
 	}
 	const now = options.now ?? Date.now;
@@ -207,12 +203,13 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 	let waitedMs = 0;
 	for (let attempts = 1; ; attempts++) {
 		let error: TokenError;
-		try {
-			const response = await options.http(request);
+		const answered = await settle(options.http(request));
+		if (answered.ok) {
+			const response = answered.value;
 			if (response.status >= 200 && response.status < 300) return parseTokenResponse(config, response);
 			error = tokenEndpointError(config, response, now());
-		} catch (cause) {
-			if (cause instanceof TokenError) throw cause;
+		} else {
+			const cause = answered.error;
 			const reason = redact(cause instanceof Error ? cause.message : String(cause), [config.clientSecret]).replace(/\.+$/, '');
 			error = new TokenError(
 				'network',
