@@ -1,25 +1,17 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import { clientCredentialsFields } from './clientCredentialsFields';
-import { clientCredentialsType, JAS_PROVIDER } from '../nodes/shared/token/clientCredentials';
-
-const shared = clientCredentialsType(JAS_PROVIDER);
+import { clientCredentialsTest, JAS_PROVIDER } from '../nodes/shared/token/clientCredentials';
+import { clientCredentialsApi } from './clientCredentialsApi';
 
 /** JAS "My JAS Connect": client credentials in a form body, 10-minute tokens (docs/providers.md#jas). */
-export class JasOAuth2Api implements ICredentialType {
+export class JasOAuth2Api extends clientCredentialsApi(JAS_PROVIDER) implements ICredentialType {
 	name = 'jasOAuth2Api';
 
 	displayName = 'JAS OAuth2 API';
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jas#jas';
 
+	test = clientCredentialsTest(JAS_PROVIDER);
+
 	icon = { light: 'file:icons/jas.svg', dark: 'file:icons/jas.dark.svg' } as const;
-
-	properties = clientCredentialsFields(JAS_PROVIDER);
-
-	preAuthentication = shared.preAuthentication;
-
-	authenticate = shared.authenticate;
-
-	test = shared.test;
 }

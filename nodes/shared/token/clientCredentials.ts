@@ -116,12 +116,14 @@ export async function preAuthenticate(
  * The Test button: repeats the documented token request itself, so it answers exactly "do this client
  * id and secret work". (n8n runs preAuthentication first, whose errors already say what to fix.)
  */
-function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
+export function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
 	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.endpointPath}"}}`;
 	return {
 		request: {
 			method: 'POST',
 			url: tokenUrl,
+			// As every token request: a redirect would re-post the client secret to another host.
+			disableFollowRedirect: true,
 			headers: {
 				'Content-Type': provider.bodyStyle === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
 				Accept: 'application/json',
@@ -145,7 +147,7 @@ function clientCredentialsTest(provider: ClientCredentialsProvider): ICredential
 /** The behaviour a client-credentials credential class declares (its fields: credentials/clientCredentialsFields.ts). */
 export function clientCredentialsType(
 	provider: ClientCredentialsProvider,
-): Required<Pick<ICredentialType, 'preAuthentication' | 'authenticate' | 'test'>> {
+): Required<Pick<ICredentialType, 'preAuthentication' | 'authenticate'>> {
 	return {
 		async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 			return await preAuthenticate(this, provider, credentials);
@@ -154,6 +156,5 @@ export function clientCredentialsType(
 			type: 'generic',
 			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
 		},
-		test: clientCredentialsTest(provider),
 	};
 }

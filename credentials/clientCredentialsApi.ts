@@ -1,10 +1,23 @@
 /**
- * The fields of the JAS and Partner credentials: one declaration for both, parametrised by provider (the behaviour
- * lives in nodes/shared/token/clientCredentials.ts).
+ * What the JAS and Partner credentials share: their fields and their behaviour (token request, preAuthentication,
+ * Bearer header; implemented in nodes/shared/token/clientCredentials.ts), as one base class per
+ * provider. The credential classes add their identity (name, label, documentation, icon) and their Test request.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import type { ClientCredentialsProvider } from '../nodes/shared/token/clientCredentials';
+import { type ClientCredentialsProvider, clientCredentialsType } from '../nodes/shared/token/clientCredentials';
+
+/** The base class of a client-credentials credential for `provider`. */
+export function clientCredentialsApi(provider: ClientCredentialsProvider) {
+	const behaviour = clientCredentialsType(provider);
+	return class {
+		properties: INodeProperties[] = clientCredentialsFields(provider);
+
+		preAuthentication: ICredentialType['preAuthentication'] = behaviour.preAuthentication;
+
+		authenticate: ICredentialType['authenticate'] = behaviour.authenticate;
+	};
+}
 
 export function clientCredentialsFields(provider: ClientCredentialsProvider): INodeProperties[] {
 	return [
