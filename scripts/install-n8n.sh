@@ -10,7 +10,13 @@
 # from `npm run`/`npm test` inherits it as npm_config_ignore_scripts. Node 24's package needs its install script
 # (it fetches the binary package), and sqlite3 needs its build script.
 set -euo pipefail
-N8N_VERSION="${N8N_VERSION:-2.41.1}"
+VERSIONS_FILE="$(dirname "$0")/n8n-versions"
+if [ "${1:-}" = "--all" ]; then
+	# Every version in scripts/n8n-versions, one after another (what `npm test` needs).
+	for version in $(grep -v '^#' "$VERSIONS_FILE"); do N8N_VERSION="$version" bash "$0"; done
+	exit 0
+fi
+N8N_VERSION="${N8N_VERSION:-$(grep -v '^#' "$VERSIONS_FILE" | head -n 1)}"
 NODE24_VERSION="${NODE24_VERSION:-24.9.0}"
 CACHE="${JAS_N8N_CACHE:-$HOME/.cache/n8n-nodes-jas}"
 NODE_DIR="$CACHE/node-$NODE24_VERSION"
@@ -75,6 +81,11 @@ npm_installed() { [ -f "$N8N_DIR/.npm-install-done" ] && [ -f "$N8N_DIR/node_mod
 install_n8n() {
 	rm -rf "$N8N_DIR"; mkdir -p "$N8N_DIR"
 	(cd "$N8N_DIR" && npm init -y >/dev/null)
+	if [[ "$N8N_VERSION" == 1.* ]]; then
+		# n8n 1.x takes xlsx as a tarball from cdn.sheetjs.com, outside the npm registry (unreachable here): use the
+		# registry's last xlsx instead. Only its Spreadsheet File node uses it; this package's tests do not.
+		(cd "$N8N_DIR" && node -e 'const fs=require("fs");const p=JSON.parse(fs.readFileSync("package.json"));p.overrides={xlsx:"0.18.5"};fs.writeFileSync("package.json",JSON.stringify(p,null,2))')
+	fi
 	step "installing n8n $N8N_VERSION" "into $N8N_DIR: about 5 min and 2.9 GB on 2 cores, once" "$LOG_DIR/n8n.log" \
 		npm install --prefix "$N8N_DIR" --no-audit --no-fund --loglevel=error --ignore-scripts=true "n8n@$N8N_VERSION"
 	touch "$N8N_DIR/.npm-install-done"

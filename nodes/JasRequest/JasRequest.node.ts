@@ -1,8 +1,12 @@
+import * as workflow from 'n8n-workflow';
 import { type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
 import { configuredOutputs } from './routing';
 import { properties } from './description';
 import { executeJasRequest } from './execute';
+import { assertSupportedN8n } from './n8nVersion';
+
+assertSupportedN8n(workflow);
 
 export class JasRequest implements INodeType {
 	description: INodeTypeDescription = {

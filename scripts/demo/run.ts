@@ -26,12 +26,12 @@ export interface DemoSetup {
  * Starts simulators (on free ports) and an n8n with the package, credentials and workflow imported. `editorPort`
  * is where `n8n start` will serve the editor (its OAuth callback is registered with the JTL simulator).
  */
-export async function setUpDemo(options: { editorPort?: number } = {}): Promise<DemoSetup> {
+export async function setUpDemo(options: { editorPort?: number; n8nVersion?: string } = {}): Promise<DemoSetup> {
 	const sims = await startAllSimulators();
 	try {
-		await ensureN8n();
+		await ensureN8n(options.n8nVersion);
 		const tarball = await packPackage();
-		const n8n = await createN8nInstance({ tarball, logLevel: 'info', env: options.editorPort ? { N8N_PORT: String(options.editorPort) } : {} });
+		const n8n = await createN8nInstance({ tarball, n8nVersion: options.n8nVersion, logLevel: 'info', env: options.editorPort ? { N8N_PORT: String(options.editorPort) } : {} });
 		const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: jtlRedirectUri(options.editorPort), scope: JTL_SCOPES.join(' ') });
 		await n8n.importCredentials(
 			demoCredentials({

@@ -1,3 +1,4 @@
+import { assertSupportedN8n } from '../../nodes/JasRequest/n8nVersion';
 import { JAS_STATUSES } from '../../nodes/JasRequest/jasStatus';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -219,5 +220,12 @@ describe('createRouter', () => {
 		expect(() => createRouter({ routing: 'custom', customRules: { rules: [{ name: 'Empty' }] } })).toThrow(
 			'Routing rule 1 ("Empty") has no status codes',
 		);
+	});
+});
+
+describe('assertSupportedN8n', () => {
+	it('passes with NodeConnectionTypes, and refuses without it with a message that says what to do', () => {
+		expect(() => assertSupportedN8n({ NodeConnectionTypes: { Main: 'main' } })).not.toThrow();
+		expect(() => assertSupportedN8n({})).toThrow(/needs n8n 1\.123 or newer.*Update n8n/);
 	});
 });

@@ -1,4 +1,5 @@
 /** The real n8n this repository tests against (installed once by scripts/install-n8n.sh), and this package packed as npm would. */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -7,7 +8,12 @@ import { failure, run } from './process';
 
 export const REPO_DIR = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-jas';
-
+/** The n8n versions tested (scripts/n8n-versions): the first is the default, the others the supported-versions test. */
+export const N8N_VERSIONS: string[] = readFileSync(join(REPO_DIR, 'scripts', 'n8n-versions'), 'utf8')
+	.split('\n')
+	.map((line) => line.trim())
+	.filter((line) => line && !line.startsWith('#'));
+export const DEFAULT_N8N_VERSION = N8N_VERSIONS[0];
 
 export interface N8nInstall {
 	/** folder holding Node 24's `node`; put first on PATH for everything n8n runs (n8n 2.x needs Node >= 24) */
@@ -15,29 +21,33 @@ export interface N8nInstall {
 	n8nBin: string;
 }
 
-let installed: Promise<N8nInstall> | undefined;
+const installed = new Map<string, Promise<N8nInstall>>();
 
-/** Installs (first time, ~8 min) or finds (later, instant) the cached n8n via scripts/install-n8n.sh. */
-export async function ensureN8n(repoDir = REPO_DIR): Promise<N8nInstall> {
-	installed ??= (async () => {
-		const result = await run('bash', [join(repoDir, 'scripts', 'install-n8n.sh')], {
-			env: { ...process.env, INSTALL_N8N_QUIET: '1' },
-			streamStderr: true,
-			timeoutMs: 30 * 60_000,
-		});
-		const value = (key: string): string | undefined =>
-			result.stdout.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1]?.trim();
-		const nodeBinDir = value('NODE_BIN_DIR');
-		const n8nBin = value('N8N_BIN');
-		if (result.code !== 0 || !nodeBinDir || !n8nBin) throw failure('scripts/install-n8n.sh', result);
-		return { nodeBinDir, n8nBin };
-	})();
+/** Installs (first time, about 5 minutes) or finds (later, instant) a cached n8n via scripts/install-n8n.sh. */
+export async function ensureN8n(version = DEFAULT_N8N_VERSION, repoDir = REPO_DIR): Promise<N8nInstall> {
+	if (!installed.has(version)) {
+		installed.set(version, install(version, repoDir));
+	}
 	try {
-		return await installed;
+		return await installed.get(version)!;
 	} catch (error) {
-		installed = undefined; // let a later call retry
+		installed.delete(version); // let a later call retry
 		throw error;
 	}
+}
+
+async function install(version: string, repoDir: string): Promise<N8nInstall> {
+	const result = await run('bash', [join(repoDir, 'scripts', 'install-n8n.sh')], {
+		env: { ...process.env, INSTALL_N8N_QUIET: '1', N8N_VERSION: version },
+		streamStderr: true,
+		timeoutMs: 30 * 60_000,
+	});
+	const value = (key: string): string | undefined =>
+		result.stdout.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1]?.trim();
+	const nodeBinDir = value('NODE_BIN_DIR');
+	const n8nBin = value('N8N_BIN');
+	if (result.code !== 0 || !nodeBinDir || !n8nBin) throw failure('scripts/install-n8n.sh', result);
+	return { nodeBinDir, n8nBin };
 }
 
 export interface PackageJson {

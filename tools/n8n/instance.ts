@@ -91,6 +91,8 @@ export interface N8nInstance {
 
 export interface N8nInstanceOptions {
 	tarball: string;
+	/** which n8n (installed on first use); default DEFAULT_N8N_VERSION */
+	n8nVersion?: string;
 	/** N8N_LOG_LEVEL; default 'debug' so leak checks see as much as n8n can print */
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
 	/** extra environment for n8n (applied last) */
@@ -109,7 +111,7 @@ function isolatedBaseEnv(): NodeJS.ProcessEnv {
 }
 
 export async function createN8nInstance(options: N8nInstanceOptions): Promise<N8nInstance> {
-	const { nodeBinDir, n8nBin } = await ensureN8n();
+	const { nodeBinDir, n8nBin } = await ensureN8n(options.n8nVersion);
 	const root = await mkdtemp(join(tmpdir(), 'n8n-e2e-'));
 	const userFolder = join(root, 'user');
 	const ioDir = join(root, 'io');
