@@ -15,6 +15,8 @@ import type { TokenHttp } from '../shared/token/tokenRequest';
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
 	readonly baseUrl: string;
+	/** Identifies the credential (never its secret): what a per-credential rate limit is keyed by. */
+	readonly identity: string;
 	/** A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this execution). */
 	getToken(): Promise<string>;
 	/** The API answered 401 to `token`: make sure the next getToken() returns another one. */
@@ -32,6 +34,8 @@ abstract class MemoisingAuthorizer implements Authorizer {
 	protected failure?: TokenError;
 
 	abstract readonly baseUrl: string;
+
+	abstract readonly identity: string;
 
 	protected abstract readonly label: string;
 
@@ -82,6 +86,10 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		this.label = provider.label;
 		this.settings = clientCredentialsSettings(provider, credentials);
 		this.baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	}
+
+	get identity(): string {
+		return this.settings.cacheKey;
 	}
 
 	protected async fetchToken(): Promise<string> {
@@ -136,6 +144,10 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		super();
 		this.baseUrl = jtlApiBaseUrl(credentials);
 		this.tokenData = (credentials.oauthTokenData as OAuthTokenData | undefined) ?? {};
+	}
+
+	get identity(): string {
+		return `jtl ${this.baseUrl} ${String(this.credentials.clientId ?? '')}`;
 	}
 
 	private get accessToken(): string {

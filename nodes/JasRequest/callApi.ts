@@ -6,6 +6,7 @@
 import type { EgressFilter } from '../shared/http/egress';
 import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
+import type { RateLimiter } from '../shared/http/rateLimit';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
@@ -25,6 +26,8 @@ export interface CallSettings {
 	maxBodyBytes?: number;
 	/** Hand 2xx bodies over as streams (file downloads) instead of reading them. */
 	streamSuccess?: boolean;
+	/** The credential's shared request rate limit, when one is set. */
+	rateLimiter?: RateLimiter;
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
@@ -49,6 +52,10 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			throw got.error;
 		}
 		const token = got.value;
+		if (settings.rateLimiter && !(await settings.rateLimiter.acquire(settings.signal))) {
+			// Cancelled while waiting for a slot: like a request the cancel stopped.
+			return { kind: 'network', error: new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`), attempts };
+		}
 		attempts++;
 		let status: number | null;
 		let retryAfterMs: number | undefined;
@@ -94,6 +101,8 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (!isRetryableStatus(status)) return outcome;
 		}
 		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
+		// A 429 slows down every request of the credential, not only this one.
+		if (status === 429) settings.rateLimiter?.pauseFor(retryAfterMs ?? (decision.retry ? decision.delayMs : 0));
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;

@@ -232,6 +232,15 @@ export const properties: INodeProperties[] = [
 				description: "Largest download accepted with Response Format: File; 0 = no limit. Files are streamed to n8n's binary storage, not held in memory.",
 			},
 			{
+				displayName: 'Max Requests per Second',
+				name: 'maxRequestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
+				default: 0,
+				description:
+					"The API's rate limit for this credential, shared by every execution in this n8n process; 0 = none. Requests are spaced evenly, and a 429 pauses them all for its Retry-After. Use 0.5 for 30 per minute.",
+			},
+			{
 				displayName: 'Max Response Size (MB)',
 				name: 'maxResponseSizeMb',
 				type: 'number',

@@ -18,6 +18,7 @@ import { parseBody, shapeSuccess } from './responseBody';
 import { createRouter, type Router, type RoutingParameters } from './routing';
 import type { TokenError } from '../shared/token/tokenErrors';
 import type { EgressFilter } from '../shared/http/egress';
+import { rateLimiterFor } from '../shared/http/rateLimit';
 import { settle } from '../shared/http/settle';
 import { type HttpResponse } from '../shared/http/send';
 import { transportTokenHttp } from '../shared/token/tokenHttp';
@@ -121,6 +122,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	}
 	const route = router;
 	const authorizer = auth;
+	call.rateLimiter = rateLimiterFor(authorizer.identity, settings.maxRequestsPerSecond);
 	const results: ItemResult[] = new Array<ItemResult>(inputs.length);
 	const params = new ItemParameters(ctx);
 

@@ -29,6 +29,8 @@ export const LIMITS = {
 	maxResponseSizeMb: { min: 1, max: 500, fallback: 100 },
 	/** MB, for files streamed to n8n's binary storage; 0 = no limit. */
 	maxFileSizeMb: { min: 0, max: 1_000_000, fallback: 0 },
+	/** Requests per second per credential in this process; 0 = no limit. */
+	maxRequestsPerSecond: { min: 0, max: 10_000, fallback: 0 },
 } satisfies Record<string, NumberRange>;
 
 /** `value` as a number in `range`: numbers and numeric strings are clamped, anything else is the fallback. */
@@ -58,6 +60,8 @@ export interface RunSettings {
 	maxResponseBytes: number;
 	/** 0 = no limit. */
 	maxFileBytes: number;
+	/** 0 = no limit. */
+	maxRequestsPerSecond: number;
 }
 
 function readPagination(options: IDataObject): PaginationSettings | undefined {
@@ -97,5 +101,6 @@ export function readSettings(options: IDataObject): RunSettings {
 		pagination: readPagination(options),
 		maxResponseBytes: Math.round(clampNumber(options.maxResponseSizeMb, LIMITS.maxResponseSizeMb) * MB),
 		maxFileBytes: Math.round(clampNumber(options.maxFileSizeMb, LIMITS.maxFileSizeMb) * MB),
+		maxRequestsPerSecond: clampNumber(options.maxRequestsPerSecond, LIMITS.maxRequestsPerSecond),
 	};
 }

@@ -66,6 +66,8 @@ beforeEach(() => {
 class FakeAuthorizer implements Authorizer {
 	readonly baseUrl = 'http://unused.invalid';
 
+	readonly identity = 'fake';
+
 	current = 1;
 
 	getTokenCalls = 0;

@@ -73,6 +73,7 @@ export function emptyStats(): SimulatorStats {
 		apiRequests: 0,
 		unauthorized: 0,
 		expiredTokenRejections: 0,
+		rateLimited: 0,
 		inFlight: 0,
 		maxInFlight: 0,
 		apiLatenciesMs: [],
@@ -161,6 +162,31 @@ export class SimContext {
 		this.latencyMs = nonNegative(ms, 'latencyMs');
 	}
 
+	private rateBucket?: { perSecond: number; burst: number; tokens: number; at: number };
+
+	setApiRateLimit(limit: { perSecond: number; burst?: number } | null): void {
+		if (!limit) {
+			this.rateBucket = undefined;
+			return;
+		}
+		const burst = Math.max(1, limit.burst ?? 1);
+		this.rateBucket = { perSecond: nonNegative(limit.perSecond, 'perSecond'), burst, tokens: burst, at: performance.now() };
+	}
+
+	/** Takes one request from the API's rate limit: 0 when allowed, else the milliseconds until it would be. */
+	takeRateToken(): number {
+		const bucket = this.rateBucket;
+		if (!bucket) return 0;
+		const now = performance.now();
+		bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.perSecond);
+		bucket.at = now;
+		if (bucket.tokens >= 1) {
+			bucket.tokens -= 1;
+			return 0;
+		}
+		return ((1 - bucket.tokens) / bucket.perSecond) * 1000;
+	}
+
 	/** Counters and flaky call counts back to zero; inFlight is a live gauge and is kept. */
 	resetStats(): void {
 		const inFlight = this.stats.inFlight;
@@ -247,9 +273,13 @@ async function apiEndpoint(ctx: SimContext, spec: ProviderSpec, req: IncomingMes
 	let reply: Reply;
 	try {
 		const body = await readBody(req, API_BODY_LIMIT);
+		const waitMs = ctx.takeRateToken();
 		await ctx.sleep(ctx.latencyMs);
 		const auth = authenticate(ctx, req.headers);
-		if ('status' in auth || 'drop' in auth) {
+		if (waitMs > 0) {
+			stats.rateLimited += 1;
+			reply = apiError(429, 'rate_limited', 'Rate Limit Exceeded', { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+		} else if ('status' in auth || 'drop' in auth) {
 			reply = auth;
 		} else {
 			const apiReq: ApiRequest = { method: req.method ?? 'GET', url, headers: req.headers, body, token: auth };
@@ -356,6 +386,7 @@ export async function startSimulator(
 		setTokenFault: (fault) => ctx.faults.set(fault),
 		setTokenLifetime: (sec) => ctx.setTokenLifetime(sec),
 		setLatency: (ms) => ctx.setLatency(ms),
+		setApiRateLimit: (limit) => ctx.setApiRateLimit(limit),
 		resetStats: () => ctx.resetStats(),
 		close: () => {
 			closing ??= new Promise<void>((resolve) => {

@@ -39,6 +39,8 @@ export interface SimulatorStats {
 	apiRequests: number;
 	/** API requests answered 401 */
 	unauthorized: number;
+	/** API requests answered 429 by the API rate limit (setApiRateLimit) */
+	rateLimited: number;
 	/** API 401s where the token was issued by this simulator but had expired */
 	expiredTokenRejections: number;
 	/** concurrent API requests (not token requests) */
@@ -83,6 +85,11 @@ export interface Simulator {
 	setTokenFault(fault: TokenFault | null): void;
 	setTokenLifetime(sec: number): void;
 	setLatency(ms: number): void;
+	/**
+	 * Enforces a rate limit on the protected API, as a token bucket of `burst` (default 1) refilled at `perSecond`:
+	 * a request beyond it is answered 429 with Retry-After (whole seconds, rounded up). null switches it off.
+	 */
+	setApiRateLimit(limit: { perSecond: number; burst?: number } | null): void;
 	/** resets the counters and the per-key /api/flaky call counts (not faults, lifetime or latency) */
 	resetStats(): void;
 	/** closes the server and all keep-alive sockets promptly */
