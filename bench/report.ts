@@ -89,14 +89,52 @@ export function summarize(specs: RunSpec[], measurements: Measurement[]): RunSum
 
 const pct = (ratio: number): string => `${round(ratio * 100, 1)}%`;
 
-export function verdicts(rows: RunSummary[]): Verdict[] {
+/** JAS Request against the undici loop at equal concurrency, one ratio per repetition (both measured in that rep). */
+export interface PairedRatio {
+	label: string;
+	ratios: number[];
+	median: number;
+	min: number;
+	max: number;
+}
+
+/**
+ * Ratios of paired measurements: within one repetition the contenders ran back to back (A/B/A/B across reps), so
+ * machine drift hits both sides of a ratio alike. The median is the result; min–max is its spread.
+ */
+export function pairedRatios(specs: RunSpec[], measurements: Measurement[]): PairedRatio[] {
+	const label = (key: string) => specs.find((s) => s.key === key)?.label ?? key;
+	const out: PairedRatio[] = [];
+	for (const [jasKey, undiciKey] of EQUAL_CONCURRENCY_PAIRS) {
+		const ratios: number[] = [];
+		for (const m of measurements.filter((x) => x.run === jasKey)) {
+			const partner = measurements.find((x) => x.run === undiciKey && x.rep === m.rep);
+			if (partner && partner.itemsPerSec > 0) ratios.push(m.itemsPerSec / partner.itemsPerSec);
+		}
+		if (ratios.length === 0) continue;
+		out.push({ label: `${label(jasKey)} / ${label(undiciKey)}`, ratios, median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) });
+	}
+	return out;
+}
+
+export function ratioTable(list: PairedRatio[]): string {
+	const lines = ['| JAS Request / raw undici loop, equal concurrency | median | spread (min–max) | per repetition | target |', '| --- | ---: | ---: | --- | ---: |'];
+	for (const r of list) {
+		lines.push(`| ${r.label} | **${pct(r.median)}** | ${pct(r.min)}–${pct(r.max)} | ${r.ratios.map(pct).join(', ')} | ≥ ${pct(TARGET_VS_UNDICI)} |`);
+	}
+	return lines.join('\n');
+}
+
+export function verdicts(rows: RunSummary[], ratios: PairedRatio[] = []): Verdict[] {
 	const byKey = new Map(rows.map((r) => [r.spec.key, r]));
 	const out: Verdict[] = [];
 	for (const [jasKey, undiciKey] of EQUAL_CONCURRENCY_PAIRS) {
 		const jas = byKey.get(jasKey);
 		const undici = byKey.get(undiciKey);
 		if (!jas || !undici) continue;
-		const ratio = jas.itemsPerSec / undici.itemsPerSec;
+		// The median of the paired ratios when there are pairs; else the ratio of the medians.
+		const paired = ratios.find((r) => r.label === `${jas.spec.label} / ${undici.spec.label}`);
+		const ratio = paired ? paired.median : jas.itemsPerSec / undici.itemsPerSec;
 		const met = ratio >= TARGET_VS_UNDICI;
 		out.push({
 			kind: 'target',
@@ -167,11 +205,17 @@ export function verdictTable(list: Verdict[]): string {
 	return lines.join('\n');
 }
 
-export function markdownReport(rows: RunSummary[], list: Verdict[], machine: Machine, analysis: string[]): string {
+export function markdownReport(rows: RunSummary[], list: Verdict[], machine: Machine, analysis: string[], ratios: PairedRatio[] = []): string {
 	const problems = rows.flatMap((r) => r.problems.map((p) => `- ${r.spec.label}, ${p}`));
 	const missed = list.filter((v) => v.kind === 'target' && !v.met);
 	return [
 		'# Benchmark: JAS Request vs n8n HTTP Request (generic OAuth2) vs a raw undici loop',
+		'',
+		'## Ratios first',
+		'',
+		ratioTable(ratios),
+		'',
+		`One warm-up repetition discarded; ${machine.reps} measured, contenders interleaved within each (A/B/A/B).`,
 		'',
 		`${machine.items} items per run, ${machine.reps} repetitions, medians shown. One JAS simulator for all runs: ` +
 			`${LATENCY_MS} ms added to every request, ${TOKEN_LIFETIME_SEC} s tokens. JAS credential "Renew Before Expiry" ${RENEWAL_MARGIN_SEC} s, ` +

@@ -14,7 +14,7 @@ import { ensureN8n, packPackage, REPO_DIR, removePackedPackage } from '../tools/
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 import { ITEMS, LATENCY_MS, RENEWAL_MARGIN_SEC, REPS, RUNS, TOKEN_LIFETIME_SEC, USABLE_LIFETIME_SEC } from './config';
 import { type Measurement, measureN8n, measureUndici } from './measure';
-import { type Machine, markdownReport, markdownTable, type RunSummary, summarize, svgChart, verdicts, verdictTable } from './report';
+import { type Machine, markdownReport, markdownTable, pairedRatios, ratioTable, type RunSummary, summarize, svgChart, verdicts, verdictTable } from './report';
 import { round } from './stats';
 import { benchCredential, benchWorkflow, type SimulatorAccess } from './workflows';
 
@@ -92,7 +92,8 @@ async function main(): Promise<number> {
 		tarball = await packPackage();
 		n8n = await createN8nInstance({ tarball, logLevel: 'info' });
 		const n8nRuns = RUNS.filter((r) => r.kind !== 'undici');
-		const reps = Array.from({ length: REPS }, (_, i) => i + 1);
+		// Rep 0 warms n8n, the pools and the JIT up; it is measured like the others and then discarded.
+		const reps = Array.from({ length: REPS + 1 }, (_, i) => i);
 		await n8n.importCredentials(n8nRuns.flatMap((run) => reps.map((rep) => benchCredential(run, rep, access))));
 		await n8n.importWorkflow(n8nRuns.flatMap((run) => reps.map((rep) => benchWorkflow(run, rep, ITEMS, access))));
 		progress(`set-up done after ${round((performance.now() - benchStarted) / 1000, 1)} s`);
@@ -111,8 +112,10 @@ async function main(): Promise<number> {
 			}
 		}
 
-		const rows = summarize(RUNS, measurements);
-		const list = verdicts(rows);
+		const kept = measurements.filter((m) => m.rep > 0);
+		const rows = summarize(RUNS, kept);
+		const ratios = pairedRatios(RUNS, kept);
+		const list = verdicts(rows, ratios);
 		const cpu = cpus();
 		const machine: Machine = {
 			cpu: cpu[0]?.model.trim() ?? 'unknown',
@@ -129,9 +132,9 @@ async function main(): Promise<number> {
 			totalSeconds: (performance.now() - benchStarted) / 1000,
 			loadAvg: [loadAtStart, round(loadavg()[0] ?? 0, 2)],
 		};
-		const analysis = notes(rows, measurements);
+		const analysis = notes(rows, kept);
 		await mkdir(RESULTS_DIR, { recursive: true });
-		await writeFile(join(RESULTS_DIR, 'latest.md'), markdownReport(rows, list, machine, analysis));
+		await writeFile(join(RESULTS_DIR, 'latest.md'), markdownReport(rows, list, machine, analysis, ratios));
 		await writeFile(join(RESULTS_DIR, 'latest.svg'), svgChart(rows, machine));
 		await writeFile(
 			join(RESULTS_DIR, 'latest.json'),
@@ -142,6 +145,7 @@ async function main(): Promise<number> {
 					runs: RUNS,
 					summary: rows.map(({ spec, ...rest }) => ({ run: spec.key, label: spec.label, ...rest })),
 					verdicts: list,
+					ratios,
 					measurements,
 				},
 				null,
@@ -149,6 +153,8 @@ async function main(): Promise<number> {
 			) + '\n',
 		);
 
+		log(ratioTable(ratios));
+		log('');
 		log(markdownTable(rows));
 		log('');
 		log(verdictTable(list));

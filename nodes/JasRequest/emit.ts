@@ -82,9 +82,14 @@ export class Exit {
 		return this.clean().text(text);
 	}
 
-	/** A success item (JSON from the API, shaped by the node). */
-	json(index: number, json: IDataObject): INodeExecutionData {
-		return { json: this.clean().value(json), pairedItem: { item: index } };
+	/**
+	 * Success items (JSON from the API, shaped by the node). `source` is everything they were built from (the body's
+	 * text, and the headers when shown): when it cannot hold a secret, neither can they, and the walk is skipped.
+	 */
+	json(index: number, jsons: IDataObject[], source: string[]): INodeExecutionData[] {
+		const scrubber = this.clean();
+		const clean = !source.some((text) => scrubber.mayContain(text));
+		return jsons.map((json) => ({ json: clean ? json : scrubber.value(json), pairedItem: { item: index } }));
 	}
 
 	/** An error item on `output`. */

@@ -14,7 +14,7 @@ import { firstPageUrl, nextPageUrl } from './pagination';
 import { runPool } from './pool';
 import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from './requestBuilder';
 import { headerValue } from '../shared/http/headers';
-import { parseBody, shapeSuccess } from './responseBody';
+import { bodyText, parseBody, parseText, shapeSuccess } from './responseBody';
 import { createRouter, type Router, type RoutingParameters } from './routing';
 import type { TokenError } from '../shared/token/tokenErrors';
 import type { EgressFilter } from '../shared/http/egress';
@@ -185,9 +185,12 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			if (file.error instanceof FileTooLargeError) return file.error.message;
 			throw file.error;
 		}
-		const shaped = shapeSuccess(parseBody(response.body, response.headers, settings.responseFormat), meta, settings);
+		const text = bodyText(response.body, response.headers);
+		const shaped = shapeSuccess(parseText(text, response.headers, settings.responseFormat), meta, settings);
 		if (!Array.isArray(shaped)) return shaped.splitError;
-		return shaped.map((json) => exit.json(index, json));
+		const source = [text];
+		if (settings.fullResponse) source.push(JSON.stringify(response.headers));
+		return exit.json(index, shaped, source);
 	};
 
 	/** The whole call of one item, page by page: routed items, or a failure item. */

@@ -41,8 +41,17 @@ export function decodeText(body: Buffer, contentType: string | undefined): strin
  * undefined. Error bodies use the same rule, so error.body is parsed when JSON.
  */
 export function parseBody(body: Buffer, headers: Record<string, string | string[]>, format: ResponseFormat): unknown {
-	if (body.length === 0) return undefined;
-	const text = decodeText(body, headerValue(headers, 'content-type'));
+	return parseText(bodyText(body, headers), headers, format);
+}
+
+/** The body decoded as text ('' for none). */
+export function bodyText(body: Buffer, headers: Record<string, string | string[]>): string {
+	return body.length === 0 ? '' : decodeText(body, headerValue(headers, 'content-type'));
+}
+
+/** parseBody for a body already decoded by bodyText. */
+export function parseText(text: string, headers: Record<string, string | string[]>, format: ResponseFormat): unknown {
+	if (text === '') return undefined;
 	if (format === 'auto' && isJsonContentType(headerValue(headers, 'content-type'))) {
 		try {
 			return JSON.parse(text) as unknown;

@@ -133,12 +133,20 @@ export class Scrubber {
 		return this.pattern;
 	}
 
+	/**
+	 * Whether `text` may hold a secret: a common spelling of one, or an escape that could build a mixed one. False is
+	 * certain, so a caller may skip scrubbing what was derived from `text` alone (e.g. JSON parsed from it: without a
+	 * backslash, every parsed string is a piece of the text).
+	 */
+	mayContain(text: string): boolean {
+		if (!this.regex() || text.length < MIN_SECRET_LENGTH) return false;
+		return this.literals.some((form) => text.includes(form)) || /[%\\]/.test(text);
+	}
+
 	/** `text` with every secret replaced by `[redacted]`. */
 	text(text: string): string {
 		const regex = this.regex();
-		if (!regex || text.length < MIN_SECRET_LENGTH) return text;
-		// Fast path (most strings): no common spelling of any secret, and no escape that could build a mixed one.
-		if (!this.literals.some((form) => text.includes(form)) && !/[%\\]/.test(text)) return text;
+		if (!regex || !this.mayContain(text)) return text;
 		regex.lastIndex = 0;
 		return regex.test(text) ? text.replace(regex, REDACTED) : text;
 	}

@@ -107,7 +107,10 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 
 	const dispatcher = dispatcherFor(request.allowUnauthorizedCerts === true, request.egress);
 	const originalOrigin = url.origin;
-	const originalTarget = `${method} ${displayUrl(url.href)}`;
+	// Message texts are built only when a message is needed: displayUrl parses the URL again.
+	const originalUrl = url.href;
+	const originalMethod = method;
+	const originalTarget = () => `${originalMethod} ${displayUrl(originalUrl)}`;
 	let headers = { ...request.headers };
 	let body = request.body;
 	let redirects = 0;
@@ -123,7 +126,9 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	};
 	try {
 		for (;;) {
-			const target = `${method} ${displayUrl(url.href)}`;
+			const hopMethod = method;
+			const hopUrl = url.href;
+			const target = () => `${hopMethod} ${displayUrl(hopUrl)}`;
 			let response: Dispatcher.ResponseData<null>;
 			let responseBody: Buffer | undefined;
 			let streamed: ResponseBody | undefined;
@@ -154,10 +159,10 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 				}
 			} catch (error) {
 				if (error instanceof TransportError) {
-					throw error.code === 'blocked' ? fail('blocked', blockedMessage(target, error.cause), error.cause) : error;
+					throw error.code === 'blocked' ? fail('blocked', blockedMessage(target(), error.cause), error.cause) : error;
 				}
 				const code = abortedBy === 'caller' ? 'aborted' : abortedBy === 'timeout' ? 'timeout' : classify(error);
-				throw fail(code, describeFailure(code, target, url, error, timeoutMs), error);
+				throw fail(code, describeFailure(code, target(), url, error, timeoutMs), error);
 			}
 
 			if (responseBody !== undefined) {
@@ -183,15 +188,15 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			try {
 				next = new URL(location, url);
 			} catch {
-				throw fail('network', `${target} was redirected (${response.statusCode}) to an invalid Location. Check the URL; the server's redirect is broken.`);
+				throw fail('network', `${target()} was redirected (${response.statusCode}) to an invalid Location. Check the URL; the server's redirect is broken.`);
 			}
 			if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-				throw fail('network', `${target} was redirected (${response.statusCode}) to a ${next.protocol} URL, which cannot be followed. Check the URL.`);
+				throw fail('network', `${target()} was redirected (${response.statusCode}) to a ${next.protocol} URL, which cannot be followed. Check the URL.`);
 			}
 			if (redirects >= maxRedirects) {
 				throw fail(
 					'tooManyRedirects',
-					`${originalTarget} was redirected more than ${maxRedirects} time(s) (last to ${displayUrl(next.href)}). Check the URL, or raise the redirect limit.`,
+					`${originalTarget()} was redirected more than ${maxRedirects} time(s) (last to ${displayUrl(next.href)}). Check the URL, or raise the redirect limit.`,
 				);
 			}
 			redirects++;
@@ -222,10 +227,10 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 }
 
 /** Reads a body into memory, failing with 'tooLarge' (and closing the connection) past `maxBytes`. */
-async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: string): Promise<Buffer> {
+async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: () => string): Promise<Buffer> {
 	const limit = maxBytes !== undefined && maxBytes > 0 ? maxBytes : Infinity;
 	const tooLarge = () =>
-		new TransportError('tooLarge', `${target} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
+		new TransportError('tooLarge', `${target()} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
 	const declared = Number(firstHeader(response.headers['content-length']));
 	if (Number.isFinite(declared) && declared > limit) {
 		response.body.destroy();

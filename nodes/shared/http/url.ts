@@ -15,7 +15,11 @@ export function displayUrl(url: string): string {
 
 /** `text` as a URL, or undefined when it is not one (callers say what to fix). */
 export function tryParseUrl(text: string, base?: string): URL | undefined {
-	return URL.canParse(text, base) ? new URL(text, base) : undefined;
+	try {
+		return new URL(text, base);
+	} catch {
+		return undefined;
+	}
 }
 
 /** `url` without trailing slashes, so a path can be appended with exactly one. */

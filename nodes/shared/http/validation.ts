@@ -10,6 +10,9 @@ const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 /** Throws TransportError('invalidRequest') naming the header, never showing its value. */
 export function validateHeaders(headers: Record<string, string>): void {
 	for (const [name, raw] of Object.entries(headers)) {
+		const value = String(raw);
+		// The common case, checked first and cheaply; messages are built only for a bad header.
+		if (TOKEN.test(name) && !INVALID_VALUE_CHAR.test(value)) continue;
 		const shownName = JSON.stringify(name.slice(0, 60));
 		if (!TOKEN.test(name)) {
 			throw new TransportError(
@@ -17,7 +20,6 @@ export function validateHeaders(headers: Record<string, string>): void {
 				`The header name ${shownName} is not valid: names may only contain letters, digits and !#$%&'*+-.^_\`|~ (no spaces, colons or line breaks). Fix the header name.`,
 			);
 		}
-		const value = String(raw);
 		if (/[\r\n\0]/.test(value)) {
 			throw new TransportError(
 				'invalidRequest',
