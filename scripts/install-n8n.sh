@@ -102,7 +102,23 @@ if ! npm_installed; then
 	[ -e "$N8N_DIR" ] && say "the n8n $N8N_VERSION install in $N8N_DIR is incomplete: reinstalling it"
 	install_n8n
 fi
-sqlite_ok || { say "sqlite3 does not load under Node $NODE24_VERSION yet"; build_sqlite; }
+# Another n8n in the cache with the same sqlite3 version has a binding built for this Node already: reuse it
+# (the compile is the slowest part of a second install).
+reuse_sqlite() {
+	local version other
+	version="$(node -p "require('$N8N_DIR/node_modules/sqlite3/package.json').version" 2>/dev/null)" || return 1
+	for other in "$CACHE"/n8n-*/node_modules/sqlite3; do
+		[ "$other" != "$N8N_DIR/node_modules/sqlite3" ] && [ -d "$other/build" ] || continue
+		[ "$(node -p "require('$other/package.json').version" 2>/dev/null)" = "$version" ] || continue
+		rm -rf "$N8N_DIR/node_modules/sqlite3/build" && cp -r "$other/build" "$N8N_DIR/node_modules/sqlite3/build"
+		sqlite_ok && { say "reused the sqlite3 $version binding from $(dirname "$(dirname "$other")")"; return 0; }
+	done
+	return 1
+}
+if ! sqlite_ok; then
+	say "sqlite3 does not load under Node $NODE24_VERSION yet"
+	reuse_sqlite || build_sqlite
+fi
 if ! n8n_ok; then
 	say "n8n $N8N_VERSION in $N8N_DIR does not answer --version (a damaged cache?): reinstalling it"
 	install_n8n
