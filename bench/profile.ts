@@ -51,11 +51,20 @@ function ownerOf(frame: ProfileNode['callFrame']): string | undefined {
 }
 
 /** CPU µs per owner within the window of this package's activity. */
-function attribute(profile: CpuProfile): { byOwner: Map<string, number>; windowUs: number } {
+function attribute(profile: CpuProfile): { byOwner: Map<string, number>; byFunction: Map<string, number>; windowUs: number } {
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 	const parent = new Map<number, number>();
 	for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
 	const owner = new Map<number, string>();
+	// The nearest function of this package on the stack (for the hot-spot list).
+	const ourFunction = (id: number | undefined): string | undefined => {
+		for (let at = id; at !== undefined; at = parent.get(at)) {
+			const frame = byId.get(at)!.callFrame;
+			if (frame.url.includes(PACKAGE_MARK)) return `${frame.url.slice(frame.url.indexOf(PACKAGE_MARK) + PACKAGE_MARK.length)} ${frame.functionName || '(anonymous)'}`;
+			if (frame.url) return undefined;
+		}
+		return undefined;
+	};
 	const resolve = (id: number): string => {
 		const known = owner.get(id);
 		if (known) return known;
@@ -81,13 +90,17 @@ function attribute(profile: CpuProfile): { byOwner: Map<string, number>; windowU
 	const times = profile.samples.map((_, i) => (time += profile.timeDeltas[i]));
 	const marked = profile.samples.map((id, i) => (hasPackage(id) ? i : -1)).filter((i) => i >= 0);
 	const byOwner = new Map<string, number>();
-	if (marked.length === 0) return { byOwner, windowUs: 0 };
+	const byFunction = new Map<string, number>();
+	if (marked.length === 0) return { byOwner, byFunction, windowUs: 0 };
 	const [first, last] = [marked[0], marked[marked.length - 1]];
 	for (let i = first; i <= last; i++) {
 		const who = resolve(profile.samples[i]);
-		byOwner.set(who, (byOwner.get(who) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
+		const us = profile.timeDeltas[i + 1] ?? 0;
+		byOwner.set(who, (byOwner.get(who) ?? 0) + us);
+		const fn = who.startsWith('package:') ? ourFunction(profile.samples[i]) : undefined;
+		if (fn) byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
 	}
-	return { byOwner, windowUs: times[last] - times[first] };
+	return { byOwner, byFunction, windowUs: times[last] - times[first] };
 }
 
 async function newestProfile(dir: string): Promise<CpuProfile> {
@@ -103,7 +116,7 @@ async function main(): Promise<void> {
 	const sim = await startJasSimulator({ latencyMs: 5, tokenLifetimeSec: 600 });
 	const tarball = process.env.PROFILE_TARBALL ?? (await packPackage());
 	const n8n = await createN8nInstance({ tarball, logLevel: 'info' });
-	const rows: Array<{ concurrency: number; windowMs: number; usPerItem: Record<string, number> }> = [];
+	const rows: Array<{ concurrency: number; windowMs: number; usPerItem: Record<string, number>; hotFunctions: Record<string, number> }> = [];
 	try {
 		await n8n.importCredentials([
 			{ id: 'profileCred1', name: 'JAS profile', type: 'jasOAuth2Api', data: { baseUrl: sim.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
@@ -141,10 +154,11 @@ async function main(): Promise<void> {
 				delete n8n.env.NODE_OPTIONS;
 				const ok = (execution.runData.Request?.[0]?.data?.main?.[0] ?? []).length;
 				if (ok !== ITEMS) throw new Error(`concurrency ${concurrency}: ${ok} of ${ITEMS} items succeeded`);
-				const { byOwner, windowUs } = attribute(await newestProfile(dir));
-				const usPerItem = Object.fromEntries([...byOwner.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / ITEMS, 1)]));
-				rows.push({ concurrency, windowMs: round(windowUs / 1000, 0), usPerItem });
-				process.stderr.write(`[profile] concurrency ${concurrency}: ${JSON.stringify(usPerItem)}\n`);
+				const { byOwner, byFunction, windowUs } = attribute(await newestProfile(dir));
+				const perItem = (map: Map<string, number>, top = Infinity) =>
+					Object.fromEntries([...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, round(v / ITEMS, 1)]));
+				rows.push({ concurrency, windowMs: round(windowUs / 1000, 0), usPerItem: perItem(byOwner), hotFunctions: perItem(byFunction, 15) });
+				process.stderr.write(`[profile] concurrency ${concurrency}: ${JSON.stringify(rows[rows.length - 1].usPerItem)}\n`);
 			} finally {
 				delete n8n.env.NODE_OPTIONS;
 				await rm(dir, { recursive: true, force: true });

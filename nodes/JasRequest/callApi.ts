@@ -101,8 +101,9 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (!isRetryableStatus(status)) return outcome;
 		}
 		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
-		// A 429 slows down every request of the credential, not only this one.
-		if (status === 429) settings.rateLimiter?.pauseFor(retryAfterMs ?? (decision.retry ? decision.delayMs : 0));
+		// A 429 slows down every request of the credential, not only this one, when its wait fits this item's wait
+		// budget; a Retry-After beyond it (a hostile day) fails this item but must not stall every other one.
+		if (status === 429 && decision.retry) settings.rateLimiter?.pauseFor(decision.delayMs);
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;

@@ -5,15 +5,14 @@
  */
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { type ErrorDetails, errorJson } from './errorItems';
 import { headerValue } from '../shared/http/headers';
-import { safeHeaders } from './responseBody';
+import { formatBytes, type HttpResponse } from '../shared/http/send';
 import { displayUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
-import { formatBytes, type HttpResponse } from '../shared/http/send';
+import { type ErrorDetails, errorJson } from './errorItems';
+import { safeHeaders } from './responseBody';
 
 export type ItemResult = { output: number; items: INodeExecutionData[] };
-
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
 export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): string {
@@ -39,8 +38,8 @@ export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): str
 export type BodyStream = NonNullable<HttpResponse['stream']>;
 
 /** Yields the body's bytes scrubbed, failing with `tooLarge()` once more than `maxBytes` passed (0 = no limit). */
-async function* scrubbedBytes(body: BodyStream, scrubber: Scrubber, maxBytes: number, tooLarge: () => Error): AsyncGenerator<Buffer> {
-	const bytes = scrubber.bytes();
+async function* scrubbedBytes(body: BodyStream, scrubber: Scrubber, maxBytes: number, tooLarge: () => Error, text: boolean): AsyncGenerator<Buffer> {
+	const bytes = scrubber.bytes({ mixed: text });
 	let seen = 0;
 	for await (const chunk of body as AsyncIterable<Buffer>) {
 		seen += chunk.length;
@@ -60,6 +59,15 @@ async function* scrubbedBytes(body: BodyStream, scrubber: Scrubber, maxBytes: nu
 function streamFrom(body: BodyStream, chunks: AsyncGenerator<Buffer>): BodyStream {
 	const readableClass = body.constructor as unknown as { from(iterable: AsyncIterable<Buffer>): BodyStream };
 	return readableClass.from(chunks);
+}
+
+/** Files whose bytes are text, scrubbed for mixed escapes too (percent, JSON, as in text answers). */
+const TEXT_TYPES = /^(text\/|application\/(json|xml|csv|javascript|x-www-form-urlencoded|x-ndjson)\b|[\w.-]+\/[\w.-]+\+(json|xml)\b)/i;
+
+/** The API's MIME type when it is a plain `type/subtype` holding no secret; anything else is octet-stream. */
+function fileMimeType(mimeType: string, scrubber: Scrubber): string {
+	const plain = /^[\w.+-]{1,64}\/[\w.+-]{1,128}$/.test(mimeType) && scrubber.text(mimeType) === mimeType;
+	return plain ? mimeType.toLowerCase() : 'application/octet-stream';
 }
 
 export class FileTooLargeError extends Error {}
@@ -114,12 +122,13 @@ export class Exit {
 		const scrubber = this.clean();
 		const tooLarge = () =>
 			new FileTooLargeError(`The file is larger than ${formatBytes(meta.maxBytes)}, the "Max File Size" option. Raise the option, or set it to 0 for no limit.`);
-		const scrubbed = streamFrom(body, scrubbedBytes(body, scrubber, meta.maxBytes, tooLarge));
+		const isText = TEXT_TYPES.test(meta.mimeType);
+		const scrubbed = streamFrom(body, scrubbedBytes(body, scrubber, meta.maxBytes, tooLarge, isText));
 		try {
 			const binary = await this.ctx.helpers.prepareBinaryData(
 				scrubbed as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
 				scrubber.text(meta.fileName),
-				meta.mimeType,
+				fileMimeType(meta.mimeType, scrubber),
 			);
 			binary.fileName = binary.fileName === undefined ? undefined : scrubber.text(binary.fileName);
 			return { json: scrubber.value(meta.json), binary: { [meta.field]: binary }, pairedItem: { item: index } };

@@ -4,8 +4,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { reasonPhrase } from '../shared/http/statusText';
 import { JAS_STATUS_TEXT } from './jasStatus';
 
-/** api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an answer the node could not use as configured (too large). */
-export type ErrorSource = 'api' | 'token' | 'network' | 'input' | 'response';
+/**
+ * api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an
+ * answer the node could not use as configured (too large); internal: a failure inside the node (a bug to report).
+ */
+export type ErrorSource = 'api' | 'token' | 'network' | 'input' | 'response' | 'internal';
 
 export function statusTextFor(status: number): string {
 	return JAS_STATUS_TEXT[status] ?? reasonPhrase(status) ?? 'Unknown Status';

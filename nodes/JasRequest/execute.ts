@@ -3,26 +3,26 @@
  * read its request → call the API (page by page) → route the outcome → emit through the one exit (emit.ts).
  * Every item leaves on exactly one output, in input order, paired to its input.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
+import type { EgressFilter } from '../shared/http/egress';
+import { headerValue } from '../shared/http/headers';
+import { rateLimiterFor } from '../shared/http/rateLimit';
+import { type HttpResponse } from '../shared/http/send';
+import { settle } from '../shared/http/settle';
+import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/token/clientCredentials';
+import type { TokenError } from '../shared/token/tokenErrors';
+import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from './authorizers';
 import { callApi, type CallOutcome, type CallSettings } from './callApi';
-import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/token/clientCredentials';
+import { Exit, FileTooLargeError, fileNameOf, type ItemResult } from './emit';
 import { apiErrorMessage, statusTextFor } from './errorItems';
 import { ItemParameters } from './itemParameters';
 import { firstPageUrl, nextPageUrl } from './pagination';
 import { runPool } from './pool';
 import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from './requestBuilder';
-import { headerValue } from '../shared/http/headers';
-import { bodyText, parseBody, parseText, shapeSuccess } from './responseBody';
+import { bodyText, MAX_ITEMS_PER_INPUT, parseBody, parseText, safeHeaders, shapeSuccess, tooManyItems } from './responseBody';
 import { createRouter, type Router, type RoutingParameters } from './routing';
-import type { TokenError } from '../shared/token/tokenErrors';
-import type { EgressFilter } from '../shared/http/egress';
-import { rateLimiterFor } from '../shared/http/rateLimit';
-import { settle } from '../shared/http/settle';
-import { type HttpResponse } from '../shared/http/send';
-import { transportTokenHttp } from '../shared/token/tokenHttp';
-import { Exit, FileTooLargeError, fileNameOf, type ItemResult } from './emit';
 import { readSettings, type RunSettings } from './settings';
 
 function callSettings(ctx: IExecuteFunctions, settings: RunSettings, egress: EgressFilter | undefined): CallSettings {
@@ -170,8 +170,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const successItems = async (index: number, response: HttpResponse): Promise<INodeExecutionData[] | string> => {
 		const meta = { status: response.status, statusText: statusTextFor(response.status), headers: response.headers };
 		if (settings.responseFormat === 'file') {
-			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() || 'application/octet-stream';
-			const json = settings.fullResponse ? { statusCode: meta.status, statusMessage: meta.statusText, headers: response.headers as IDataObject } : {};
+			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+			const json = settings.fullResponse ? { statusCode: meta.status, statusMessage: meta.statusText, headers: safeHeaders(response.headers) } : {};
 			const file = await settle(
 				exit.file(index, response.stream!, {
 					fileName: fileNameOf(response),
@@ -223,7 +223,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 				return exit.error(index, route.route(null), { status: null, statusText: 'network', message: messageOf(error), source: 'network', attempts: outcome.attempts, request: { method: request.method, url } });
 			}
 			if (typeof produced === 'string') return unusable(produced, settings.responseFormat === 'file' ? 'response' : 'input');
-			items.push(...produced);
+			if (items.length + produced.length > MAX_ITEMS_PER_INPUT) return unusable(tooManyItems(items.length + produced.length), 'response');
+			for (const item of produced) items.push(item); // not push(...produced): a spread of 100,000 overflows the stack
 			const next = settings.pagination
 				? nextPageUrl(settings.pagination, { url: outcome.response.url, headers: outcome.response.headers, body: parseBody(outcome.response.body, outcome.response.headers, 'auto') }, pages)
 				: undefined;
@@ -266,7 +267,21 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	};
 
 	await runPool(inputs.length, settings.concurrency, async (index) => {
-		results[index] = await processItem(index);
+		const outcome = await settle(processItem(index));
+		if (outcome.ok) {
+			results[index] = outcome.value;
+			return;
+		}
+		// An error the node means to throw (On Error: Stop) goes on; anything unforeseen still routes its item.
+		if (outcome.error instanceof NodeOperationError) throw outcome.error;
+		results[index] = exit.error(index, route.inputError, {
+			status: null,
+			statusText: 'Internal Error',
+			message: `The node failed unexpectedly on this item (${messageOf(outcome.error)}). The other items are unaffected; please report this.`,
+			source: 'internal',
+			attempts: 0,
+			request: { method: readableParameter(ctx, 'method', index), url: readableParameter(ctx, 'url', index) },
+		});
 	});
 
 	const outputs: INodeExecutionData[][] = route.outputs.map(() => []);

@@ -2,6 +2,7 @@
  * Pagination decisions, pure: given the page just received, where the next page is (or that there is
  * none). The node loops; nothing here does I/O.
  */
+import { tryParseUrl } from '../shared/http/url';
 import { getPath } from './dotPath';
 
 export type PaginationSettings =
@@ -90,13 +91,16 @@ export function nextPageUrl(settings: PaginationSettings, page: Page, pagesFetch
 	} else {
 		const results = pageResults(settings, page.body);
 		if (!results || results.length < settings.pageSize) return undefined;
-		const url = new URL(page.url);
+		const url = tryParseUrl(page.url);
+		if (!url) return undefined;
 		const offset = Number(url.searchParams.get(settings.offsetParameter) ?? 0) || 0;
 		url.searchParams.set(settings.offsetParameter, String(offset + results.length));
 		url.searchParams.set(settings.limitParameter, String(settings.pageSize));
 		return url.href;
 	}
 	if (next === undefined) return undefined;
-	const resolved = new URL(next, page.url).href;
+	// A link that does not parse is returned as it came: the caller's URL rule refuses it with a message.
+	const resolved = tryParseUrl(next, page.url)?.href;
+	if (resolved === undefined) return next;
 	return resolved === page.url ? undefined : resolved;
 }

@@ -74,6 +74,16 @@ function asObject(value: unknown): IDataObject {
 	return value === undefined ? {} : { data: value as IDataObject[keyof IDataObject] };
 }
 
+/**
+ * The most items one input item may turn into (Split Into Items, over all its pages): each costs n8n memory, and a
+ * hostile answer like `[{},{},…]` would otherwise turn 40 MB into tens of millions of items.
+ */
+export const MAX_ITEMS_PER_INPUT = 100_000;
+
+export function tooManyItems(count: number): string {
+	return `The response would make ${count > MAX_ITEMS_PER_INPUT ? count : 'more than ' + MAX_ITEMS_PER_INPUT} items from one input item, more than the ${MAX_ITEMS_PER_INPUT.toLocaleString('en-US')} allowed. Fetch smaller pages (Pagination, Max Pages), or clear "Split Into Items".`;
+}
+
 export interface ShapeOptions {
 	fullResponse: boolean;
 	splitField: string;
@@ -96,6 +106,7 @@ export function shapeSuccess(body: unknown, meta: ResponseMeta, options: ShapeOp
 		if (!Array.isArray(found)) {
 			return { splitError: `The response has no array at "${options.splitField}" to split into items. Check "Split Into Items", or clear it.` };
 		}
+		if (found.length > MAX_ITEMS_PER_INPUT) return { splitError: tooManyItems(found.length) };
 		parts = found;
 	}
 	return parts.map((part) =>

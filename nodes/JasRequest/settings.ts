@@ -13,13 +13,15 @@ export interface NumberRange {
 	max: number;
 	fallback: number;
 	integer?: boolean;
+	/** Where 0 means "none": the smallest value a positive input may become (0.5 ms must not round to "no timeout"). */
+	minPositive?: number;
 }
 
 /** The documented ranges (also in the option descriptions and the README). */
 export const LIMITS = {
 	concurrency: { min: 1, max: 100, fallback: 10, integer: true },
 	/** Milliseconds; 0 = no timeout. */
-	timeout: { min: 0, max: 3_600_000, fallback: 30_000, integer: true },
+	timeout: { min: 0, max: 3_600_000, fallback: 30_000, integer: true, minPositive: 1 },
 	maxRetries: { min: 0, max: 10, fallback: 3, integer: true },
 	/** Seconds. */
 	maxRetryWait: { min: 0, max: 3_600, fallback: 60 },
@@ -28,9 +30,9 @@ export const LIMITS = {
 	/** MB, for JSON and text bodies kept in memory (a JS string cannot hold much more than 500 MB). */
 	maxResponseSizeMb: { min: 1, max: 500, fallback: 100 },
 	/** MB, for files streamed to n8n's binary storage; 0 = no limit. */
-	maxFileSizeMb: { min: 0, max: 1_000_000, fallback: 0 },
+	maxFileSizeMb: { min: 0, max: 1_000_000, fallback: 0, minPositive: 1 / (1024 * 1024) },
 	/** Requests per second per credential in this process; 0 = no limit. */
-	maxRequestsPerSecond: { min: 0, max: 10_000, fallback: 0 },
+	maxRequestsPerSecond: { min: 0, max: 10_000, fallback: 0, minPositive: 0.01 },
 } satisfies Record<string, NumberRange>;
 
 /** `value` as a number in `range`: numbers and numeric strings are clamped, anything else is the fallback. */
@@ -38,7 +40,8 @@ export function clampNumber(value: unknown, range: NumberRange): number {
 	const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof parsed !== 'number' || !Number.isFinite(parsed)) return range.fallback;
 	const rounded = range.integer ? Math.floor(parsed) : parsed;
-	return Math.min(range.max, Math.max(range.min, rounded));
+	const clamped = Math.min(range.max, Math.max(range.min, rounded));
+	return range.minPositive !== undefined && parsed > 0 ? Math.min(range.max, Math.max(range.minPositive, clamped)) : clamped;
 }
 
 const MB = 1024 * 1024;
@@ -100,7 +103,7 @@ export function readSettings(options: IDataObject): RunSettings {
 		splitField: String(options.splitField ?? ''),
 		pagination: readPagination(options),
 		maxResponseBytes: Math.round(clampNumber(options.maxResponseSizeMb, LIMITS.maxResponseSizeMb) * MB),
-		maxFileBytes: Math.round(clampNumber(options.maxFileSizeMb, LIMITS.maxFileSizeMb) * MB),
+		maxFileBytes: Math.ceil(clampNumber(options.maxFileSizeMb, LIMITS.maxFileSizeMb) * MB),
 		maxRequestsPerSecond: clampNumber(options.maxRequestsPerSecond, LIMITS.maxRequestsPerSecond),
 	};
 }

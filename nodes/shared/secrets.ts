@@ -28,6 +28,8 @@ const anyCaseHex = (hex: string) => hex.replace(/[a-f]/gi, (c) => `[${c.toLowerC
 function charPattern(char: string): string {
 	const spellings = [escapeRegex(char)];
 	const bytes = Buffer.from(char, 'utf8');
+	// Byte streams are matched as Latin-1: a non-ASCII character arrives as its UTF-8 bytes there.
+	if (bytes.length > 1) spellings.push(escapeRegex(bytes.toString('latin1')));
 	spellings.push(Array.from(bytes, (byte) => `%${anyCaseHex(hexByte(byte))}`).join(''));
 	const code = char.codePointAt(0)!;
 	if (code <= 0xffff) spellings.push(`\\\\u${anyCaseHex(code.toString(16).padStart(4, '0'))}`);
@@ -74,6 +76,7 @@ function literalForms(secret: string): string[] {
 	return [
 		...new Set([
 			secret,
+			Buffer.from(secret, 'utf8').toString('latin1'),
 			percent,
 			percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
 			new URLSearchParams([['', secret]]).toString().slice(1),
@@ -104,6 +107,9 @@ export class Scrubber {
 	/** Longest text one match can span: how much a stream must hold back between chunks. */
 	private maxMatchLength = 0;
 
+	/** Characters that can start an escaped spelling (`+` only matters for secrets with a space). */
+	private escapeSignal = /[%\\]/;
+
 	constructor(secrets: Iterable<string | undefined | null> = []) {
 		this.add(...secrets);
 	}
@@ -124,6 +130,7 @@ export class Scrubber {
 			const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
 			this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
 			this.literals = sorted.flatMap(literalForms).sort((a, b) => b.length - a.length);
+			this.escapeSignal = sorted.some((secret) => secret.includes(' ')) ? /[%\\+]/ : /[%\\]/;
 			const b64 = new Set(sorted.flatMap(base64Runs));
 			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
 			// %XX per UTF-8 byte is the longest spelling: at most 12 characters per character of the secret
@@ -140,7 +147,7 @@ export class Scrubber {
 	 */
 	mayContain(text: string): boolean {
 		if (!this.regex() || text.length < MIN_SECRET_LENGTH) return false;
-		return this.literals.some((form) => text.includes(form)) || /[%\\]/.test(text);
+		return this.literals.some((form) => text.includes(form)) || this.escapeSignal.test(text);
 	}
 
 	/** `text` with every secret replaced by `[redacted]`. */
@@ -176,10 +183,13 @@ export class Scrubber {
 		let changed = false;
 		const out: Record<string, unknown> = {};
 		for (const [key, inner] of Object.entries(value)) {
-			const cleanKey = this.text(key);
+			let cleanKey = this.text(key);
 			const clean = this.walk(inner, depth - 1);
 			if (cleanKey !== key || clean !== inner) changed = true;
-			out[cleanKey] = clean;
+			// Two keys redacted alike must both survive.
+			for (let n = 2; cleanKey !== key && Object.hasOwn(out, cleanKey); n++) cleanKey = `${this.text(key)} (${n})`;
+			// defineProperty, not assignment: a "__proto__" key from JSON is data, and must stay data.
+			Object.defineProperty(out, cleanKey, { value: clean, enumerable: true, writable: true, configurable: true });
 		}
 		return changed ? out : value;
 	}
@@ -191,16 +201,18 @@ export class Scrubber {
 	 * would cost every chunk a slow scan); the last few bytes of each chunk wait for the next one in case a secret
 	 * straddles the boundary.
 	 */
-	bytes(): { push(chunk: Buffer): Buffer; end(): Buffer } {
-		this.regex();
-		const regex = this.literalPattern;
+	bytes(options: { mixed?: boolean } = {}): { push(chunk: Buffer): Buffer; end(): Buffer } {
+		const full = this.regex();
+		// Text files (JSON, CSV, XML…) get the mixed-escape pattern too; binary data only the literal spellings.
+		const regex = options.mixed ? full : this.literalPattern;
 		const holdBack = this.maxMatchLength;
 		const literals = this.literals;
+		const signal = this.escapeSignal;
 		let carry = '';
 		const process = (text: string, final: boolean): Buffer => {
 			if (!regex) return Buffer.from(text, 'latin1');
 			const safeEnd = final ? text.length : Math.max(0, text.length - holdBack);
-			if (!literals.some((form) => text.includes(form))) {
+			if (!literals.some((form) => text.includes(form)) && !(options.mixed && signal.test(text))) {
 				// Nothing to replace (a partial spelling at the end is still held back).
 				carry = text.slice(safeEnd);
 				return Buffer.from(text.slice(0, safeEnd), 'latin1');

@@ -52,6 +52,7 @@ done
 PORT=$(free_port)
 node -e 'require("net").createServer().listen(+process.argv[1])' "$PORT" &
 PIDS+=($!)
+disown "$!" 2>/dev/null || true
 sleep 1
 LOG="$TMP/busy.log"
 status=0

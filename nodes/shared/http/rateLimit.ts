@@ -10,6 +10,15 @@ export class RateLimiter {
 	/** When the next request may start (ms epoch). */
 	private nextSlotMs = 0;
 
+	/** When the last request that really went out started. */
+	private lastStartMs = -Infinity;
+
+	/** No request before this (a 429's Retry-After). */
+	private pausedUntilMs = 0;
+
+	/** Requests holding a reserved slot they have not reached yet. */
+	private waiting = 0;
+
 	constructor(
 		private perSecond: number,
 		private readonly now: () => number = Date.now,
@@ -19,21 +28,36 @@ export class RateLimiter {
 		return this.perSecond;
 	}
 
-	setRate(perSecond: number): void {
-		this.perSecond = perSecond;
+	private get intervalMs(): number {
+		return 1000 / this.perSecond;
 	}
 
-	/** Waits for this request's slot. False when `signal` aborted the wait (the slot is then simply unused). */
+	/** A new rate applies from the last request that went out, not from slots reserved at the old rate. */
+	setRate(perSecond: number): void {
+		if (perSecond === this.perSecond) return;
+		this.perSecond = perSecond;
+		this.nextSlotMs = Math.max(this.lastStartMs + this.intervalMs, this.pausedUntilMs);
+	}
+
+	/** Waits for this request's slot. False when `signal` aborted the wait. */
 	async acquire(signal?: AbortSignal): Promise<boolean> {
 		const now = this.now();
-		const slot = Math.max(now, this.nextSlotMs);
-		this.nextSlotMs = slot + 1000 / this.perSecond;
-		return slot > now ? await sleep(slot - now, signal) : !signal?.aborted;
+		const slot = Math.max(now, this.nextSlotMs, this.pausedUntilMs);
+		this.nextSlotMs = slot + this.intervalMs;
+		this.waiting++;
+		const reached = slot > now ? await sleep(slot - now, signal) : !signal?.aborted;
+		this.waiting--;
+		if (reached) this.lastStartMs = Math.max(this.lastStartMs, slot);
+		// Slots of cancelled waiters are not left standing: when nobody waits any more, the schedule continues from
+		// the last request that really went out (a cancelled execution must not delay the next one).
+		else if (this.waiting === 0) this.nextSlotMs = Math.max(this.lastStartMs + this.intervalMs, this.pausedUntilMs);
+		return reached;
 	}
 
 	/** The API asked everyone to wait (429): no request starts within the next `ms`. */
 	pauseFor(ms: number): void {
-		this.nextSlotMs = Math.max(this.nextSlotMs, this.now() + Math.max(0, ms));
+		this.pausedUntilMs = Math.max(this.pausedUntilMs, this.now() + Math.max(0, ms));
+		this.nextSlotMs = Math.max(this.nextSlotMs, this.pausedUntilMs);
 	}
 }
 

@@ -155,7 +155,12 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					streamed = response.body;
 					responseBody = Buffer.alloc(0);
 				} else {
-					responseBody = await readLimited(response, request.maxBodyBytes, target);
+					// An error answer's body is only shown (error.body): a too-long one is cut rather than failing the item,
+					// so a 503 stays a 503 (and is retried) whatever it carries.
+					responseBody =
+						response.statusCode >= 400
+							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES), target, true)
+							: await readLimited(response, request.maxBodyBytes, target);
 				}
 			} catch (error) {
 				if (error instanceof TransportError) {
@@ -226,13 +231,19 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	}
 }
 
-/** Reads a body into memory, failing with 'tooLarge' (and closing the connection) past `maxBytes`. */
-async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: () => string): Promise<Buffer> {
+/** The most of an error answer's body that is kept. */
+const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Reads a body into memory up to `maxBytes`; past it, fails with 'tooLarge', or with `cut` keeps what fits. Either
+ * way the rest is not read (the connection is closed).
+ */
+async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: () => string, cut = false): Promise<Buffer> {
 	const limit = maxBytes !== undefined && maxBytes > 0 ? maxBytes : Infinity;
 	const tooLarge = () =>
 		new TransportError('tooLarge', `${target()} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
 	const declared = Number(firstHeader(response.headers['content-length']));
-	if (Number.isFinite(declared) && declared > limit) {
+	if (!cut && Number.isFinite(declared) && declared > limit) {
 		response.body.destroy();
 		throw tooLarge();
 	}
@@ -242,7 +253,9 @@ async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: nu
 		size += (chunk as Buffer).length;
 		if (size > limit) {
 			response.body.destroy();
-			throw tooLarge();
+			if (!cut) throw tooLarge();
+			chunks.push((chunk as Buffer).subarray(0, (chunk as Buffer).length - (size - limit)));
+			break;
 		}
 		chunks.push(chunk as Buffer);
 	}

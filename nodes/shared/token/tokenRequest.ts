@@ -149,15 +149,17 @@ export function parseTokenResponse(config: ClientCredentialsConfig, response: To
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('with JSON that is not an object');
 	const body = parsed as Record<string, unknown>;
+	// Echoed values are shown redacted (the secret, the token) and only then shortened: a cut must not keep a prefix.
+	const shown = (value: string) => redact(value, [config.clientSecret, typeof body.access_token === 'string' ? body.access_token : '']).slice(0, 40);
 	if (typeof body.access_token !== 'string' || body.access_token.trim() === '') throw invalid('without an access_token');
 	if (body.token_type !== undefined && (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')) {
-		throw invalid(`with token_type "${String(body.token_type).slice(0, 40)}" (only Bearer is supported)`);
+		throw invalid(`with token_type "${shown(String(body.token_type))}" (only Bearer is supported)`);
 	}
 	let lifetimeSec = config.defaultLifetimeSec;
 	if (body.expires_in !== undefined && body.expires_in !== null) {
 		const value = typeof body.expires_in === 'string' && body.expires_in.trim() !== '' ? Number(body.expires_in) : body.expires_in;
 		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-			throw invalid(`with an unusable expires_in (${JSON.stringify(body.expires_in).slice(0, 40)}; a positive number of seconds is required)`);
+			throw invalid(`with an unusable expires_in (${shown(JSON.stringify(body.expires_in) ?? '')}; a positive number of seconds is required)`);
 		}
 		// A lifetime below a second would make nearly every request fetch a token: treated as one second.
 		lifetimeSec = Math.max(MIN_LIFETIME_SEC, value);

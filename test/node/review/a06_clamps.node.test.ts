@@ -1,0 +1,45 @@
+/** Claim 5: every numeric option clamped. */
+import { readSettings } from '../../../nodes/JasRequest/settings';
+
+import { startSrv, run, OUT, type Srv } from './hostile';
+
+let s: Srv;
+beforeAll(async () => (s = await startSrv()));
+afterAll(async () => await s.close());
+
+test('N1 hostile option values through expressions: NaN, Infinity, -1, "1e999", objects, arrays, booleans, " 5 "', async () => {
+	const weird = ['={{ NaN }}', '={{ Infinity }}', '={{ -Infinity }}', '={{ -1 }}', '={{ "1e999" }}', '={{ {a:1} }}', '={{ [5] }}', '={{ true }}', '={{ " 5 " }}', '={{ 1e308 }}', '={{ "0x10" }}', '={{ null }}'];
+	s.handle = (_req, res) => res.end('{"ok":1}');
+	for (const v of weird) {
+		const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, timeout: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'nope', maxPages: v } } } });
+		expect(r.outputs[OUT.success]).toHaveLength(2);
+	}
+});
+
+test('N2 settings: every number within its documented range for hostile raw values (unit)', () => {
+	const vals: unknown[] = [NaN, Infinity, -Infinity, -1, 1e308, '1e999', {}, [7], true, ' 5 ', '0x10', null, -0, 1e-9, '  ', 'abc'];
+	for (const v of vals) {
+		const st = readSettings({ concurrency: v, timeout: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v } as any);
+		expect(st.concurrency).toBeGreaterThanOrEqual(1); expect(st.concurrency).toBeLessThanOrEqual(100);
+		expect(st.maxResponseBytes).toBeGreaterThanOrEqual(1024 * 1024);
+		expect(Number.isFinite(st.timeoutMs)).toBe(true);
+	}
+});
+
+test('N3 Timeout 0.5 ms (a positive value) is floored to 0 = no timeout at all: a stalled server holds the item forever', async () => {
+	s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{'); };
+	const ctl = new AbortController();
+	const t = setTimeout(() => ctl.abort(), 5000);
+	const t0 = Date.now();
+	const r = await run(s, [{ path: '/stall' }], { options: { timeout: 0.5, maxRetries: 0 } }, { signal: ctl.signal }).catch((e) => e);
+	clearTimeout(t);
+	console.log('N3', readSettings({ timeout: 0.5 }).timeoutMs, Date.now() - t0, r instanceof Error ? r.message : JSON.stringify(r.outputs.map((o: any[]) => o.map((i) => (i.json as any).error?.statusText))));
+	expect(Date.now() - t0).toBeLessThan(4000);
+});
+
+test('N4 Max File Size 0.0000001 MB (positive) rounds to 0 bytes = no limit: a 3 MB download is accepted', async () => {
+	s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream' }); res.end(Buffer.alloc(3 * 1024 * 1024, 1)); };
+	const r = await run(s, [{ path: '/f.bin' }], { options: { responseFormat: 'file', maxFileSizeMb: 0.0000001 } });
+	console.log('N4 maxFileBytes', readSettings({ maxFileSizeMb: 0.0000001 }).maxFileBytes);
+	expect(r.outputs[OUT.success]).toHaveLength(0);
+});
