@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { registerSecrets } from '../../../tools/simulators/secretRegistry';
 import { startSrv, run, OUT, bearerOf, errorOf, dump } from './hostile';
 
-test('T1 token with a space, echoed form-style (+ for space, / kept) in JSON', async () => {
+test('attack T1, now refused: token with a space, echoed form-style (+ for space, / kept) in JSON', async () => {
 	const s = await startSrv(() => `Sp ace/${Math.random().toString(36).slice(2)}/tok-abcdef`);
 	try {
 		s.handle = (req, res) => {
@@ -18,7 +18,7 @@ test('T1 token with a space, echoed form-style (+ for space, / kept) in JSON', a
 	} finally { await s.close(); }
 });
 
-test('T5 token endpoint echoes the client secret in token_type / expires_in: the message cut (slice 40) happens before scrubbing', async () => {
+test('attack T5, now refused: token endpoint echoes the client secret in token_type / expires_in: the message cut (slice 40) happens before scrubbing', async () => {
 	const secret = `cs-${'k'.repeat(10)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 	registerSecrets(secret);
 	const tokenServer = createServer((req, res) => {

@@ -2,7 +2,7 @@
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startSrv, run, OUT, errorOf, paired, type Srv } from './hostile';
+import { startSrv, run, OUT, paired, type Srv } from './hostile';
 
 let s: Srv;
 beforeAll(async () => (s = await startSrv()));
@@ -13,10 +13,7 @@ test('M1 gzip / deflate / br bombs (1 MB limit, 200 MB decompressed): nothing in
 	const plain = Buffer.concat([Buffer.from('{"a":"'), Buffer.alloc(200 * MB, 0x61), Buffer.from('"}')]);
 	const enc: Record<string, Buffer> = { gzip: gzipSync(plain), deflate: deflateSync(plain), br: brotliCompressSync(Buffer.alloc(20 * MB, 0x61)) };
 	s.handle = (_req, res, url) => { const e = url.pathname.slice(1); res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': e }); res.end(enc[e]); };
-	const rss0 = process.memoryUsage().rss;
 	const r = await run(s, [{ path: '/gzip' }, { path: '/deflate' }, { path: '/br' }], { options: { maxResponseSizeMb: 1 } });
-	const grew = process.memoryUsage().rss - rss0;
-	console.log('M1 rss growth MB', grew / MB, r.outputs.map((o) => o.length), JSON.stringify(r.outputs[0][0]?.json).length);
 	expect(r.outputs.flat()).toHaveLength(3);
 	for (const item of r.outputs.flat()) expect(JSON.stringify(item.json).length).toBeLessThan(3 * MB);
 });
@@ -31,8 +28,6 @@ test('M2 chunked body limit exactly, +1 byte; huge 503 error body; huge error bo
 	};
 	const r = await run(s, [{ path: '/exact' }, { path: '/plus1' }, { path: '/err' }], { options: { maxResponseSizeMb: 1, maxRetries: 0 } });
 	expect(paired(r.outputs[OUT.success])).toEqual([0]);
-	const errs = r.outputs[OUT.client].map((i) => [(i.pairedItem as any).item, errorOf(i).statusText]);
-	console.log('M2', JSON.stringify(errs), r.outputs.map((o) => o.length));
 	expect(paired(r.outputs[OUT.client])).toContain(1);
 	// where does a 503 with a body over the limit go? README: 5xx -> Server Error
 	expect(paired(r.outputs[OUT.server])).toEqual([2]);
@@ -54,16 +49,12 @@ test('M3 file download breaking off mid-stream / over Max File Size: item routed
 	const dir = process.env.N8N_USER_FOLDER!;
 	await run(s, [{ path: '/ok' }], { options: { responseFormat: 'file' } });
 	const okFiles = filesUnder(dir).filter((x) => x.size >= 8 * MB);
-	console.log('M3 where a good download lands', JSON.stringify(okFiles.map((x) => x.f.replace(dir, ''))));
 	expect(okFiles.length).toBe(1);
 	const before = new Set(filesUnder(dir).map((x) => x.f));
 	const r = await run(s, [{ path: '/broken' }, { path: '/big' }], { options: { responseFormat: 'file', maxFileSizeMb: 2, maxRetries: 0 } });
-	const routed = r.outputs.map((o) => paired(o));
-	console.log('M3 routed', JSON.stringify(routed), JSON.stringify(r.outputs.flat().map((i) => (i.json as any).error?.message)));
 	expect(r.outputs.flat()).toHaveLength(2);
 	expect(paired(r.outputs[OUT.network])).toEqual([0]);
 	const left = filesUnder(dir).filter((x) => !before.has(x.f));
-	console.log('M3 new files', JSON.stringify(left.map((x) => [x.f.replace(dir, ''), x.size])));
 	expect(left).toEqual([]);
 });
 

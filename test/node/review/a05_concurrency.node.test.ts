@@ -17,12 +17,11 @@ test('C1 A starts the shared (slow) token request and is cancelled; B and C wait
 	const b = run(s, [{ path: '/b' }], {}, { credentials: creds });
 	const c = run(s, [{ path: '/c' }], {}, { credentials: creds });
 	await sleep(200); ctl.abort();
-	const ra = await a;
+	await a;
 	const [rb, rc] = await Promise.all([b, c]);
 	s.tokenHandle = undefined;
 	expect(rb.outputs[OUT.success]).toHaveLength(1);
 	expect(rc.outputs[OUT.success]).toHaveLength(1);
-	console.log('C1 A:', ra instanceof Error ? ra.message : JSON.stringify(ra.outputs.map((o: any[]) => o.length)));
 });
 
 test('C2 A cancelled while its 401-triggered renewal is in flight; B (same credential) unaffected', async () => {
@@ -44,7 +43,7 @@ test('C2 A cancelled while its 401-triggered renewal is in flight; B (same crede
 	expect(paired(rb.outputs[OUT.success])).toEqual([0]);
 });
 
-test('C3 rate limit: one 429 with Retry-After: 86400 parks every later request of the credential for a day, despite Max Retry Wait 60 s', async () => {
+test('attack C3, now refused: rate limit: one 429 with Retry-After: 86400 parks every later request of the credential for a day, despite Max Retry Wait 60 s', async () => {
 	const cl = client();
 	let first = true;
 	s.handle = (_req, res) => { if (first) { first = false; res.writeHead(429, { 'Retry-After': '86400' }); return void res.end(); } res.end('{"ok":1}'); };
@@ -52,14 +51,13 @@ test('C3 rate limit: one 429 with Retry-After: 86400 parks every later request o
 	const ctl = new AbortController();
 	const t = setTimeout(() => ctl.abort(), 8000);
 	const t0 = Date.now();
-	const r = await run(s, [{ path: '/1' }, { path: '/2' }], { options: { maxRequestsPerSecond: 100, concurrency: 1 } }, { credentials: creds, signal: ctl.signal }).catch((e) => e);
+	await run(s, [{ path: '/1' }, { path: '/2' }], { options: { maxRequestsPerSecond: 100, concurrency: 1 } }, { credentials: creds, signal: ctl.signal }).catch((e) => e);
 	clearTimeout(t);
 	const took = Date.now() - t0;
-	console.log('C3 took', took, r instanceof Error ? r.message : JSON.stringify(r.outputs.map((o: any[]) => o.map((i) => (i.json as any).error?.statusText ?? 'ok'))));
 	expect(took).toBeLessThan(7000);
 });
 
-test('C4 a cancelled execution with a tiny rate (0.05/s, concurrency 20) reserves slots that block a later execution at 100/s', async () => {
+test('attack C4, now refused: a cancelled execution with a tiny rate (0.05/s, concurrency 20) reserves slots that block a later execution at 100/s', async () => {
 	const cl = client();
 	s.handle = (_req, res) => res.end('{"ok":1}');
 	const creds = { baseUrl: s.url, ...cl };
@@ -69,9 +67,8 @@ test('C4 a cancelled execution with a tiny rate (0.05/s, concurrency 20) reserve
 	const ctl2 = new AbortController();
 	const t = setTimeout(() => ctl2.abort(), 6000);
 	const t0 = Date.now();
-	const rb = await run(s, [{ path: '/b' }], { options: { maxRequestsPerSecond: 100 } }, { credentials: creds, signal: ctl2.signal }).catch((e) => e);
+	await run(s, [{ path: '/b' }], { options: { maxRequestsPerSecond: 100 } }, { credentials: creds, signal: ctl2.signal }).catch((e) => e);
 	clearTimeout(t);
 	const took = Date.now() - t0;
-	console.log('C4 B took', took, rb instanceof Error ? rb.message : JSON.stringify(rb.outputs.map((o: any[]) => o.map((i) => (i.json as any).error?.message ?? 'ok'))));
 	expect(took).toBeLessThan(3000);
 });

@@ -26,20 +26,18 @@ test('N2 settings: every number within its documented range for hostile raw valu
 	}
 });
 
-test('N3 Timeout 0.5 ms (a positive value) is floored to 0 = no timeout at all: a stalled server holds the item forever', async () => {
+test('attack N3, now refused: Timeout 0.5 ms (a positive value) is floored to 0 = no timeout at all: a stalled server holds the item forever', async () => {
 	s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{'); };
 	const ctl = new AbortController();
 	const t = setTimeout(() => ctl.abort(), 5000);
 	const t0 = Date.now();
-	const r = await run(s, [{ path: '/stall' }], { options: { timeout: 0.5, maxRetries: 0 } }, { signal: ctl.signal }).catch((e) => e);
+	await run(s, [{ path: '/stall' }], { options: { timeout: 0.5, maxRetries: 0 } }, { signal: ctl.signal }).catch((e) => e);
 	clearTimeout(t);
-	console.log('N3', readSettings({ timeout: 0.5 }).timeoutMs, Date.now() - t0, r instanceof Error ? r.message : JSON.stringify(r.outputs.map((o: any[]) => o.map((i) => (i.json as any).error?.statusText))));
 	expect(Date.now() - t0).toBeLessThan(4000);
 });
 
-test('N4 Max File Size 0.0000001 MB (positive) rounds to 0 bytes = no limit: a 3 MB download is accepted', async () => {
+test('attack N4, now refused: Max File Size 0.0000001 MB (positive) rounds to 0 bytes = no limit: a 3 MB download is accepted', async () => {
 	s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream' }); res.end(Buffer.alloc(3 * 1024 * 1024, 1)); };
 	const r = await run(s, [{ path: '/f.bin' }], { options: { responseFormat: 'file', maxFileSizeMb: 0.0000001 } });
-	console.log('N4 maxFileBytes', readSettings({ maxFileSizeMb: 0.0000001 }).maxFileBytes);
 	expect(r.outputs[OUT.success]).toHaveLength(0);
 });

@@ -5,25 +5,22 @@ let s: Srv;
 beforeAll(async () => (s = await startSrv()));
 afterAll(async () => await s.close());
 
-test('I1 pagination: the API returns an unparsable next URL ("http://[") -> stop: node throws a raw TypeError, every item lost', async () => {
+test('attack I1, now refused: pagination: the API returns an unparsable next URL ("http://[") -> stop: node throws a raw TypeError, every item lost', async () => {
 	s.handle = (_req, res, url) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ data: url.pathname, next: url.pathname === '/bad' ? 'http://[' : null })); };
 	const r: any = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } }).catch((e) => e);
-	if (!r?.outputs) console.log('I1 threw:', r?.name, r?.message, r?.code, r?.input);
 	expect(r?.outputs).toBeDefined();
 });
 
-test('I1b same with Link "<http://[>; rel=next" and On Error: Continue (error output): items 0 and 2 must be on Success with their responses, 1 on an error output', async () => {
+test('attack I1b, now refused: same with Link "<http://[>; rel=next" and On Error: Continue (error output): items 0 and 2 must be on Success with their responses, 1 on an error output', async () => {
 	s.handle = (_req, res, url) => { res.writeHead(200, { 'Content-Type': 'application/json', ...(url.pathname === '/bad' ? { Link: '<http://[>; rel="next"' } : {}) }); res.end(JSON.stringify({ data: url.pathname })); };
 	const r = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { options: { pagination: { settings: { mode: 'linkHeader', maxPages: 5 } } } }, { onError: 'continueErrorOutput' });
-	console.log('I1b', JSON.stringify(r.outputs.map((o) => paired(o))), JSON.stringify(r.outputs[0].map((i) => i.json)));
 	expect(paired(r.outputs[OUT.success])).toEqual([0, 2]);
 	expect(r.outputs[OUT.success][0].json.data).toBe('/ok');
 });
 
-test('I1c the raw TypeError carries the hostile next URL (with the token) in its "input" property: n8n stores it in the task error', async () => {
+test('attack I1c, now refused: the raw TypeError carries the hostile next URL (with the token) in its "input" property: n8n stores it in the task error', async () => {
 	s.handle = (req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ next: `http://[?access_token=${bearerOf(req)}` })); };
 	const r: any = await run(s, [{ path: '/bad' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } }).catch((e) => e);
-	console.log('I1c', r?.message);
 	expect(String(r?.message)).not.toMatch(/LEAK/);
 });
 
@@ -33,7 +30,7 @@ test('I3 20,000 items against an instant API, concurrency 100: every item once',
 	expect(allPaired(r)).toEqual(Array.from({ length: 20000 }, (_, i) => i));
 }, 120000);
 
-test('I4 deep JSON (200k levels), __proto__ keys, keys colliding after scrubbing: no crash, no data silently lost', async () => {
+test('attack I4, now refused: deep JSON (200k levels), __proto__ keys, keys colliding after scrubbing: no crash, no data silently lost', async () => {
 	s.handle = (req, res, url) => {
 		res.writeHead(200, { 'Content-Type': 'application/json' });
 		if (url.pathname === '/deep') return void res.end('['.repeat(200000) + ']'.repeat(200000));
@@ -42,7 +39,6 @@ test('I4 deep JSON (200k levels), __proto__ keys, keys colliding after scrubbing
 	const r = await run(s, [{ path: '/deep' }, { path: '/proto' }]);
 	expect(allPaired(r)).toEqual([0, 1]);
 	const j = r.outputs[OUT.success].find((i) => (i.pairedItem as any).item === 1)!.json as any;
-	console.log('I4 proto item', JSON.stringify(j), Object.keys(j), ({} as any).polluted);
 	expect(({} as any).polluted).toBeUndefined();
 	expect(Object.keys(j)).toContain('__proto__');
 });
@@ -51,7 +47,6 @@ test('I5 header values with CRLF / NUL / non-Latin-1 from expressions, 1 MB URL,
 	s.handle = (_req, res) => res.end('{}');
 	const items = [{ h: 'a\r\nX-Injected: 1' }, { h: 'a\u0000b' }, { h: 'a\u2028b' }, { h: 'ok', p: '/' + 'a'.repeat(1024 * 1024) }, { h: 'ok', m: 'GE T' }, { h: 'ok', m: 'CONNECT' }];
 	const r = await run(s, items.map((i) => ({ path: i.p ?? '/x', ...i })), { method: '={{ $json.m || "GET" }}', sendHeaders: true, headerParameters: { parameters: [{ name: 'X-A', value: '={{ $json.h }}' }] }, options: { maxRetries: 0 } }, { onError: 'continueRegularOutput' });
-	console.log('I5', JSON.stringify(r.outputs.map((o) => paired(o))));
 	expect(allPaired(r)).toEqual([0, 1, 2, 3, 4, 5]);
 });
 

@@ -4,16 +4,16 @@ import { startSrv, run, OUT, bearerOf, errorOf, paired, dump, client, sleep } fr
 test('R1 renewal fails (500) while the old token is still valid: items keep working; after expiry: Auth Error, routed', async () => {
 	const s = await startSrv();
 	let fail = false;
-	s.tokenHandle = (req, res) => { req.resume(); if (fail) { res.writeHead(500); return void res.end('{"error":"down"}'); } const t = `r1-tok-${Math.random()}`; registerSecrets(t); s.tokens.push(t); res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ access_token: t, expires_in: 4 })); };
+	s.tokenHandle = (req, res) => { req.resume(); if (fail) { res.writeHead(500); return void res.end('{"error":"down"}'); } const t = `r1-tok-${Math.random()}`; registerSecrets(t); s.tokens.push(t); res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ access_token: t, expires_in: 8 })); };
 	s.handle = (req, res) => res.end(JSON.stringify({ ok: s.tokens.includes(bearerOf(req)) }));
 	const creds = { baseUrl: s.url, ...client(), renewalMarginSec: 60 };
 	try {
 		await run(s, [{ path: '/a' }], {}, { credentials: creds });
 		fail = true;
-		await sleep(3200); // renewal due (margin = lifetime/4 = 1 s), token valid until 4 s
+		await sleep(6200); // renewal due (margin = lifetime/4 = 2 s), token valid until 8 s: room for the token request's retries
 		const r = await run(s, [{ path: '/b' }], { options: { maxRetries: 0 } }, { credentials: creds });
 		expect(paired(r.outputs[OUT.success])).toEqual([0]);
-		await sleep(1500);
+		await sleep(2500); // now expired
 		const r2 = await run(s, [{ path: '/c' }, { path: '/d' }], {}, { credentials: creds });
 		expect(paired(r2.outputs[OUT.auth])).toEqual([0, 1]);
 	} finally { await s.close(); }
@@ -28,7 +28,6 @@ test('R2 egress policy: a redirect hop to a blocked host is refused, the blocked
 	};
 	try {
 		const r = await run(s, [{ path: '/go' }], { options: { maxRetries: 0 } }, { helpersOverride: { getSecureEgressFilter: () => egress } as never });
-		console.log('R2', JSON.stringify(r.outputs.map((o) => o.map((i) => errorOf(i)?.message))));
 		expect(evil.apiRequests).toBe(0);
 		expect(r.outputs.flat()).toHaveLength(1);
 		expect(dump(r)).not.toContain(encodeURIComponent(s.tokens[0]));
