@@ -167,7 +167,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	};
 
 	/** The items one successful page yields, or the message why it cannot be used as configured. */
-	const successItems = async (index: number, response: HttpResponse): Promise<INodeExecutionData[] | string> => {
+	/** `text`/`body`: the page decoded and parsed once (callWithPages), for the items and for pagination alike. */
+	const successItems = async (index: number, response: HttpResponse, text: string, body: unknown): Promise<INodeExecutionData[] | string> => {
 		const meta = { status: response.status, statusText: statusTextFor(response.status), headers: response.headers };
 		if (settings.responseFormat === 'file') {
 			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
@@ -185,8 +186,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			if (file.error instanceof FileTooLargeError) return file.error.message;
 			throw file.error;
 		}
-		const text = bodyText(response.body, response.headers);
-		const shaped = shapeSuccess(parseText(text, response.headers, settings.responseFormat), meta, settings);
+		const shaped = shapeSuccess(body, meta, settings);
 		if (!Array.isArray(shaped)) return shaped.splitError;
 		const source = [text];
 		if (settings.fullResponse) source.push(JSON.stringify(response.headers));
@@ -215,9 +215,11 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 					request: { method: request.method, url },
 					pagesFetched,
 				});
+			const text = settings.responseFormat === 'file' ? '' : bodyText(outcome.response.body, outcome.response.headers);
+			const body = parseText(text, outcome.response.headers, settings.responseFormat);
 			let produced: INodeExecutionData[] | string;
 			try {
-				produced = await successItems(index, outcome.response);
+				produced = await successItems(index, outcome.response, text, body);
 			} catch (error) {
 				// The download broke off (a reset connection, a cancel): no HTTP outcome to route by.
 				return exit.error(index, route.route(null), { status: null, statusText: 'network', message: messageOf(error), source: 'network', attempts: outcome.attempts, request: { method: request.method, url } });
@@ -226,7 +228,12 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			if (items.length + produced.length > MAX_ITEMS_PER_INPUT) return unusable(tooManyItems(items.length + produced.length), 'response');
 			for (const item of produced) items.push(item); // not push(...produced): a spread of 100,000 overflows the stack
 			const next = settings.pagination
-				? nextPageUrl(settings.pagination, { url: outcome.response.url, headers: outcome.response.headers, body: parseBody(outcome.response.body, outcome.response.headers, 'auto') }, pages)
+				? nextPageUrl(
+						settings.pagination,
+						// Next links are read from JSON even when the items are kept as text.
+						{ url: outcome.response.url, headers: outcome.response.headers, body: settings.responseFormat === 'auto' ? body : parseText(text, outcome.response.headers, 'auto') },
+						pages,
+					)
 				: undefined;
 			if (!next) return { output, items };
 			// The next link is the API's choice, not the user's: it passes the same rule as the URL

@@ -81,6 +81,22 @@ function countsOf(execution: N8nExecution, nodeName: string, names: string[]): R
 	return Object.fromEntries(names.map((name, index) => [name, outputs[index]?.length ?? 0]));
 }
 
+/**
+ * Reconnects the demo's JTL credential with tokens living `lifetimeSec`, as a user clicking "Connect my account"
+ * would (n8n records the expiry), then zeroes the JTL simulator's counters. The lifetime stays set: reset it after.
+ */
+export async function reconnectJtl(setup: DemoSetup, lifetimeSec: number): Promise<void> {
+	setup.sims.jtl.setTokenLifetime(lifetimeSec);
+	const token = await setup.sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
+	const [, , jtlCredential] = demoCredentials({
+		jas: { url: setup.sims.jas.url, ...DEMO_CLIENTS.jas },
+		partner: { url: setup.sims.partner.url, ...DEMO_CLIENTS.partner },
+		jtl: { url: setup.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + lifetimeSec * 1000) } },
+	});
+	await setup.n8n.importCredentials([jtlCredential]);
+	setup.sims.jtl.resetStats();
+}
+
 /** Runs the imported demo workflow once and checks every item against where it must land. */
 export async function runDemo(setup: DemoSetup): Promise<DemoReport> {
 	setup.sims.jas.resetStats();

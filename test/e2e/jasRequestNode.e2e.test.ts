@@ -4,8 +4,8 @@
  * a custom routing, two scheduled executions in one process sharing one token, and JTL refresh-token
  * rotation over several executions.
  */
-import { JTL_REDIRECT_URI, JTL_SCOPES, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
-import { CREDENTIAL_IDS, demoCredentials } from '../../scripts/demo/workflow';
+import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
+import { CREDENTIAL_IDS } from '../../scripts/demo/workflow';
 import { DEMO_CLIENTS } from '../../tools/simulators';
 import { manualWorkflow } from '../../tools/n8n/instance';
 import { outputItems } from '../../tools/n8n/executions';
@@ -77,17 +77,8 @@ it('two scheduled executions in one n8n process share one token', async () => {
 
 it('JTL: refresh tokens rotate over executions without invalid_grant, the newest persisted', async () => {
 	await demo.n8n.importWorkflow(manualWorkflow('jasE2eJtl1', 'e2e jtl rotation', jasNode({ url: '/v1/users/current' }, 'jtlFfnOAuth2Api')));
-	demo.sims.jtl.setTokenLifetime(3);
 	try {
-		// Reconnect with 3-second tokens, as a user clicking "Connect" would.
-		const token = await demo.sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
-		const [, , jtlCredential] = demoCredentials({
-			jas: { url: demo.sims.jas.url, ...DEMO_CLIENTS.jas },
-			partner: { url: demo.sims.partner.url, ...DEMO_CLIENTS.partner },
-			jtl: { url: demo.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + 3_000) } },
-		});
-		await demo.n8n.importCredentials([jtlCredential]);
-		demo.sims.jtl.resetStats();
+		await reconnectJtl(demo, 3); // 3-second tokens, as after clicking "Connect"
 		for (let run = 0; run < 3; run++) {
 			const execution = await demo.n8n.execute('jasE2eJtl1');
 			expect(outputItems(execution, 'JAS Request', 0)).toHaveLength(1);

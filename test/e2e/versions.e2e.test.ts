@@ -4,12 +4,11 @@
  * tokens, and JTL renewal with short-lived tokens over several executions. The figures are printed per version
  * (the README's "Supported n8n versions" table comes from them).
  */
-import { JTL_REDIRECT_URI, JTL_SCOPES, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
-import { CREDENTIAL_IDS, demoCredentials, workflowNode } from '../../scripts/demo/workflow';
+import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
+import { CREDENTIAL_IDS, workflowNode } from '../../scripts/demo/workflow';
 import { outputItems } from '../../tools/n8n/executions';
 import { N8N_VERSIONS } from '../../tools/n8n/install';
 import { manualWorkflow } from '../../tools/n8n/instance';
-import { DEMO_CLIENTS } from '../../tools/simulators';
 
 jest.setTimeout(15 * 60_000);
 
@@ -88,16 +87,8 @@ describe.each(versions)('n8n %s', (version) => {
 				credentials: { jtlFfnOAuth2Api: { id: CREDENTIAL_IDS.jtl, name: 'simulator' } },
 			}),
 		);
-		demo.sims.jtl.setTokenLifetime(3);
 		try {
-			const token = await demo.sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
-			const [, , jtlCredential] = demoCredentials({
-				jas: { url: demo.sims.jas.url, ...DEMO_CLIENTS.jas },
-				partner: { url: demo.sims.partner.url, ...DEMO_CLIENTS.partner },
-				jtl: { url: demo.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + 3_000) } },
-			});
-			await demo.n8n.importCredentials([jtlCredential]);
-			demo.sims.jtl.resetStats();
+			await reconnectJtl(demo, 3); // 3-second tokens, as after clicking "Connect"
 			const runs = 3;
 			for (let run = 0; run < runs; run++) {
 				const execution = await demo.n8n.execute('jasVersionJtl1');

@@ -39,7 +39,7 @@ const TLS_CODES = new Set([
 ]);
 
 /** The first error code found on the error, its cause chain, or an AggregateError's members (happy eyeballs). */
-export function errorCodes(error: unknown, depth = 0): string[] {
+function errorCodes(error: unknown, depth = 0): string[] {
 	if (!error || typeof error !== 'object' || depth > 4) return [];
 	const codes: string[] = [];
 	const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };

@@ -10,6 +10,9 @@ import type { EgressFilter } from '../http/egress';
 import { sendHttp } from '../http/send';
 import { TOKEN_REQUEST_TIMEOUT_MS, type TokenHttp } from './tokenRequest';
 
+/** A token answer is a few hundred bytes; anything near this is not one. */
+const TOKEN_RESPONSE_MAX_BYTES = 1024 * 1024;
+
 /** A TokenHttp over n8n's own request helper (credential hooks get nothing else). */
 export function n8nTokenHttp(helpers: IHttpRequestHelper['helpers']): TokenHttp {
 	return async (request) => {
@@ -55,6 +58,3 @@ export function transportTokenHttp(options: { egress?: EgressFilter; timeoutMs?:
 		return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
 	};
 }
-
-/** A token answer is a few hundred bytes; anything near this is not one. */
-const TOKEN_RESPONSE_MAX_BYTES = 1024 * 1024;
