@@ -3,7 +3,7 @@
  * concurrency 1, 10 and 20, and attributes the CPU time per item to its owner: this package (by module), undici,
  * n8n, Node itself, GC. Frames without a file (builtins such as JSON.parse or RegExp) count for the nearest caller
  * that has one. Only the node's execution is counted: from the first to the last sample with a frame of this package.
- * Writes bench/results/profile.md and profile.json. Env: PROFILE_ITEMS (default 5000), PROFILE_TAG (a label for the
+ * Writes bench/results/profile.md and profile.json. Env: PROFILE_ITEMS (default 5000), PROFILE_KEEP=1 (keep the .cpuprofile files), PROFILE_TAG (a label for the
  * table, e.g. "before"), PROFILE_TARBALL (profile another build's packed tarball instead of this checkout's).
  */
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -161,7 +161,9 @@ async function main(): Promise<void> {
 				process.stderr.write(`[profile] concurrency ${concurrency}: ${JSON.stringify(rows[rows.length - 1].usPerItem)}\n`);
 			} finally {
 				delete n8n.env.NODE_OPTIONS;
-				await rm(dir, { recursive: true, force: true });
+				// PROFILE_KEEP=1 keeps the raw .cpuprofile files (open them in Chrome DevTools) and says where.
+				if (process.env.PROFILE_KEEP) process.stderr.write(`[profile] concurrency ${concurrency}: profiles kept in ${dir}\n`);
+				else await rm(dir, { recursive: true, force: true });
 			}
 		}
 	} finally {

@@ -11,7 +11,8 @@ import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeEgressFilter } from 'n8n-workflow';
-import { resetDispatchersForTests } from '../../nodes/shared/http/pools';
+import { Agent, EnvHttpProxyAgent } from 'undici';
+import { dispatcherFor, resetDispatchersForTests } from '../../nodes/shared/http/pools';
 import { sendHttp, type HttpRequest } from '../../nodes/shared/http/send';
 import { TransportError, type TransportErrorCode } from '../../nodes/shared/http/errors';
 import { transportTokenHttp } from '../../nodes/shared/token/tokenHttp';
@@ -435,6 +436,20 @@ describe('HTTP_PROXY', () => {
 	afterEach(async () => {
 		delete process.env.HTTP_PROXY;
 		await resetDispatchersForTests();
+	});
+
+	it('uses a plain keep-alive Agent when no proxy is set, the proxy-aware agent when one is', async () => {
+		await resetDispatchersForTests();
+		const direct = dispatcherFor(false, undefined);
+		expect(direct).toBeInstanceOf(Agent);
+		expect(direct).not.toBeInstanceOf(EnvHttpProxyAgent);
+		expect((await sendHttp(req('/echo?direct=1'))).status).toBe(200);
+		for (const [name, value] of [['HTTP_PROXY', 'http://127.0.0.1:9'], ['HTTPS_PROXY', 'http://127.0.0.1:9']]) {
+			process.env[name] = value;
+			await resetDispatchersForTests();
+			expect(dispatcherFor(false, undefined)).toBeInstanceOf(EnvHttpProxyAgent);
+			delete process.env[name];
+		}
 	});
 
 	it('sends requests through the proxy named in HTTP_PROXY', async () => {
