@@ -68,7 +68,8 @@ function errorAnswer(item: IDataObject): IDataObject {
 	} else {
 		answer.problem = source === 'token' ? 'credential' : source;
 		if (error.status !== null && error.status !== undefined) answer.status = error.status as number;
-		answer.message = error.message as string;
+		// "Item 0: " numbers items for a workflow's user; a tool call is always one item.
+		answer.message = String(error.message ?? '').replace(/^Item \d+: /, '');
 		answer.advice = PROVIDER_ADVICE[source] ?? PROVIDER_ADVICE.internal;
 	}
 	if (typeof error.pagesFetched === 'number' && error.pagesFetched > 0) answer.pagesFetched = error.pagesFetched;
