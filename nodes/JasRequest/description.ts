@@ -6,7 +6,18 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { JAS_STATUSES } from './jasStatus';
 
-const withBody = { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } };
+// A method from an expression (e.g. $fromAI in tool mode) is only known per call: its body fields stay available.
+const withBody = { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE', { _cnd: { startsWith: '=' } }] } };
+
+/** Shown only on "JAS Request Tool", the copy n8n offers to AI agents. */
+const inToolMode = { show: { '@tool': [true] } };
+
+/** The tool's default description: the provider of the selected credential and what the model may do. */
+const TOOL_DESCRIPTION =
+	"={{ 'Calls the ' + ({ jasOAuth2Api: 'JAS', partnerOAuth2Api: 'Partner', jtlFfnOAuth2Api: 'JTL-FFN (JTL Fulfillment Network)' })[$parameter.authentication] + " +
+	"' API with the credential set up in n8n; the access token is added for you, never send one. Set the arguments this tool lists, for example the path " +
+	"relative to the API (such as /v1/...) with any query string; requests to other hosts are refused. It answers JSON: {ok: true, status, body} on " +
+	"success, or {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API or the connection failed.' }}";
 
 const nameValueCollection = (displayName: string, name: string, placeholder: string): INodeProperties => ({
 	displayName,
@@ -28,6 +39,32 @@ const nameValueCollection = (displayName: string, name: string, placeholder: str
 });
 
 export const properties: INodeProperties[] = [
+	{
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		displayOptions: inToolMode,
+		default: TOOL_DESCRIPTION,
+		description: 'What the AI agent is told about this tool. The default names the API of the selected credential.',
+	},
+	{
+		displayName: 'Max Characters for the Agent',
+		name: 'toolMaxCharacters',
+		type: 'number',
+		typeOptions: { minValue: 500, maxValue: 1_000_000 },
+		displayOptions: inToolMode,
+		default: 20_000,
+		description: 'The most characters of one answer the agent\'s model receives; a longer answer is cut with a note saying how much was left out, and pagination stops there',
+	},
+	{
+		displayName:
+			"Let the model fill any field: click the sparkle next to it, or write {{ $fromAI('path', 'API path such as /v1/shipments', 'string') }}. Whatever it writes, the token is only sent to the credential's API host.",
+		name: 'toolNotice',
+		type: 'notice',
+		displayOptions: inToolMode,
+		default: '',
+	},
 	{
 		displayName: 'Authentication',
 		name: 'authentication',

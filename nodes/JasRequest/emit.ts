@@ -11,8 +11,10 @@ import { displayUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
 import { type ErrorDetails, errorJson } from './errorItems';
 import { safeHeaders } from './responseBody';
+import { type ToolOutcome, toolAnswer } from './toolOutput';
 
-export type ItemResult = { output: number; items: INodeExecutionData[] };
+/** `tool`: in tool mode, what the model is to be told (a success's body, kept for toolOutput.ts). */
+export type ItemResult = { output: number; items: INodeExecutionData[]; tool?: ToolOutcome };
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
 export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): string {
@@ -62,7 +64,7 @@ function streamFrom(body: BodyStream, chunks: AsyncGenerator<Buffer>): BodyStrea
 }
 
 /** Files whose bytes are text, scrubbed for mixed escapes too (percent, JSON, as in text answers). */
-const TEXT_TYPES = /^(text\/|application\/(json|xml|csv|javascript|x-www-form-urlencoded|x-ndjson)\b|[\w.-]+\/[\w.-]+\+(json|xml)\b)/i;
+export const TEXT_TYPES = /^(text\/|application\/(json|xml|csv|javascript|x-www-form-urlencoded|x-ndjson)\b|[\w.-]+\/[\w.-]+\+(json|xml)\b)/i;
 
 /** The API's MIME type when it is a plain `type/subtype` holding no secret; anything else is octet-stream. */
 function fileMimeType(mimeType: string, scrubber: Scrubber): string {
@@ -135,6 +137,16 @@ export class Exit {
 		} finally {
 			body.destroy();
 		}
+	}
+
+	/**
+	 * The one item an AI agent's model receives in tool mode (output 0). The outcome is scrubbed before it is cut to
+	 * the budget (so no secret is half cut and half shown) and the answer once more after.
+	 */
+	tool(index: number, outcome: ToolOutcome, maxChars: number): ItemResult {
+		const scrubber = this.clean();
+		const answer = toolAnswer(scrubber.value(outcome) as ToolOutcome, maxChars);
+		return { output: 0, items: [{ json: scrubber.value(answer), pairedItem: { item: index } }] };
 	}
 
 	/** The error to throw when the node stops (On Error: Stop Workflow), scrubbed like everything else. */

@@ -8,14 +8,14 @@ import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, Node
 import type { EgressFilter } from '../shared/http/egress';
 import { headerValue } from '../shared/http/headers';
 import { rateLimiterFor } from '../shared/http/rateLimit';
-import { type HttpResponse } from '../shared/http/send';
+import { formatBytes, type HttpResponse } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
 import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/token/clientCredentials';
 import type { TokenError } from '../shared/token/tokenErrors';
 import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from './authorizers';
 import { callApi, type CallOutcome, type CallSettings } from './callApi';
-import { Exit, FileTooLargeError, fileNameOf, type ItemResult } from './emit';
+import { Exit, FileTooLargeError, fileNameOf, type ItemResult, TEXT_TYPES } from './emit';
 import { apiErrorMessage, statusTextFor } from './errorItems';
 import { ItemParameters } from './itemParameters';
 import { firstPageUrl, nextPageUrl } from './pagination';
@@ -23,7 +23,8 @@ import { runPool } from './pool';
 import { buildRequest, InputError, resolveUrl, type ItemRequestParameters, type NameValue, type PreparedRequest } from './requestBuilder';
 import { bodyText, MAX_ITEMS_PER_INPUT, parseBody, parseText, safeHeaders, shapeSuccess, tooManyItems } from './responseBody';
 import { createRouter, type Router, type RoutingParameters } from './routing';
-import { readSettings, type RunSettings } from './settings';
+import { clampNumber, LIMITS, readSettings, type RunSettings } from './settings';
+import { isToolNodeType, type ToolOutcome } from './toolOutput';
 
 function callSettings(ctx: IExecuteFunctions, settings: RunSettings, egress: EgressFilter | undefined): CallSettings {
 	return {
@@ -104,6 +105,34 @@ function readableParameter(ctx: IExecuteFunctions, name: string, index: number):
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Whether a successful answer is a file a model cannot read (auto format): a type that is neither JSON nor text. */
+function isBinaryAnswer(response: HttpResponse): boolean {
+	const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+	return mimeType !== '' && !TEXT_TYPES.test(mimeType);
+}
+
+/** Tool mode: the model gets the run's one answer per item on output 0 (toolOutput.ts); settings that shape items do not apply. */
+interface ToolMode {
+	maxChars: number;
+}
+
+function readToolMode(ctx: IExecuteFunctions): ToolMode | undefined {
+	if (!isToolNodeType(ctx.getNode().type)) return undefined;
+	return { maxChars: clampNumber(ctx.getNodeParameter('toolMaxCharacters', 0, LIMITS.toolMaxCharacters.fallback), LIMITS.toolMaxCharacters) };
+}
+
+/** What the model is told about an item's result: the success kept for it, a file's description, or the error item. */
+function toolOutcome(result: ItemResult, binaryField: string): ToolOutcome {
+	if (result.tool) return result.tool;
+	const [item] = result.items;
+	const file = item?.binary?.[binaryField];
+	if (file) {
+		const status = Number((item.json as IDataObject).statusCode ?? 200);
+		return { kind: 'file', status, fileName: file.fileName ?? 'file', mimeType: file.mimeType, size: file.fileSize ?? 'unknown size' };
+	}
+	return { kind: 'error', item: item?.json ?? {} };
+}
+
 export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const ctx = this;
 	const inputs = ctx.getInputData();
@@ -114,11 +143,15 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	let auth: Authorizer | undefined;
 	let router: Router | undefined;
 	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '');
+	const tool = readToolMode(ctx);
 	try {
 		router = readRouting(ctx);
 		auth = await createAuthorizer(ctx, call);
 	} catch (error) {
-		throw exit.thrown(messageOf(error));
+		if (!tool) throw exit.thrown(messageOf(error));
+		// An agent must hear why (2.x would hand its model an empty message for a thrown error).
+		const item = { outcome: 'Auth Error', error: { status: null, statusText: 'Credential Problem', message: messageOf(error), source: 'token' } };
+		return [inputs.map((_, index) => exit.tool(index, { kind: 'error', item }, tool.maxChars).items[0])];
 	}
 	const route = router;
 	const authorizer = auth;
@@ -197,6 +230,17 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const callWithPages = async (index: number, request: PreparedRequest): Promise<ItemResult> => {
 		const items: INodeExecutionData[] = [];
 		let output = 0;
+		/** Tool mode: each page's body for the model, and their size so far (pagination stops at the budget). */
+		const bodies: unknown[] = [];
+		let bodyChars = 0;
+		let firstStatus = 0;
+		const toolSuccess = (pages: number, stoppedAtBudget: boolean): ToolOutcome => ({
+			kind: 'success',
+			status: firstStatus,
+			body: pages === 1 ? bodies[0] : bodies,
+			pages,
+			stoppedAtBudget,
+		});
 		let url = settings.pagination ? firstPageUrl(settings.pagination, request.url) : request.url;
 		for (let pages = 1; ; pages++) {
 			const pageRequest = { ...request, url };
@@ -204,7 +248,10 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			const partial = settings.pagination ? pages - 1 : undefined;
 			if (outcome.kind !== 'response' || outcome.response.status >= 400) return failedCall(index, pageRequest, outcome, partial);
 			// A custom rule may claim a success status (e.g. "Created: 201"); the first page decides.
-			if (pages === 1) output = route.route(outcome.response.status);
+			if (pages === 1) {
+				output = route.route(outcome.response.status);
+				firstStatus = outcome.response.status;
+			}
 			const unusable = (message: string, source: 'input' | 'response' = 'input', pagesFetched = partial) =>
 				exit.error(index, route.inputError, {
 					status: outcome.response.status,
@@ -215,18 +262,29 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 					request: { method: request.method, url },
 					pagesFetched,
 				});
+			if (tool && settings.responseFormat === 'auto' && isBinaryAnswer(outcome.response)) {
+				const { response } = outcome;
+				const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+				return { output, items, tool: { kind: 'file', status: response.status, fileName: fileNameOf(response), mimeType, size: formatBytes(response.body.length) } };
+			}
 			const text = settings.responseFormat === 'file' ? '' : bodyText(outcome.response.body, outcome.response.headers);
 			const body = parseText(text, outcome.response.headers, settings.responseFormat);
-			let produced: INodeExecutionData[] | string;
-			try {
-				produced = await successItems(index, outcome.response, text, body);
-			} catch (error) {
-				// The download broke off (a reset connection, a cancel): no HTTP outcome to route by.
-				return exit.error(index, route.route(null), { status: null, statusText: 'network', message: messageOf(error), source: 'network', attempts: outcome.attempts, request: { method: request.method, url } });
+			if (tool && settings.responseFormat !== 'file') {
+				// The model reads the body as the API sent it: Split Into Items and Full Response shape items, not answers.
+				bodies.push(body);
+				bodyChars += typeof body === 'string' ? body.length : (JSON.stringify(body) ?? '').length;
+			} else {
+				let produced: INodeExecutionData[] | string;
+				try {
+					produced = await successItems(index, outcome.response, text, body);
+				} catch (error) {
+					// The download broke off (a reset connection, a cancel): no HTTP outcome to route by.
+					return exit.error(index, route.route(null), { status: null, statusText: 'network', message: messageOf(error), source: 'network', attempts: outcome.attempts, request: { method: request.method, url } });
+				}
+				if (typeof produced === 'string') return unusable(produced, settings.responseFormat === 'file' ? 'response' : 'input');
+				if (items.length + produced.length > MAX_ITEMS_PER_INPUT) return unusable(tooManyItems(items.length + produced.length), 'response');
+				for (const item of produced) items.push(item); // not push(...produced): a spread of 100,000 overflows the stack
 			}
-			if (typeof produced === 'string') return unusable(produced, settings.responseFormat === 'file' ? 'response' : 'input');
-			if (items.length + produced.length > MAX_ITEMS_PER_INPUT) return unusable(tooManyItems(items.length + produced.length), 'response');
-			for (const item of produced) items.push(item); // not push(...produced): a spread of 100,000 overflows the stack
 			const next = settings.pagination
 				? nextPageUrl(
 						settings.pagination,
@@ -235,7 +293,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 						pages,
 					)
 				: undefined;
-			if (!next) return { output, items };
+			if (!next) return { output, items, tool: tool && settings.responseFormat !== 'file' ? toolSuccess(pages, false) : undefined };
+			if (tool && settings.responseFormat !== 'file' && bodyChars >= tool.maxChars) return { output, items, tool: toolSuccess(pages, true) };
 			// The next link is the API's choice, not the user's: it passes the same rule as the URL
 			// parameter (only the credential's API host ever gets the token).
 			try {
@@ -260,7 +319,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		try {
 			request = await readItemRequest(ctx, params, index, authorizer.baseUrl);
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw exit.thrown(messageOf(error), index);
+			if (!tool && !ctx.continueOnFail()) throw exit.thrown(messageOf(error), index);
 			return exit.error(index, route.inputError, {
 				status: null,
 				statusText: 'Invalid Input',
@@ -291,6 +350,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		});
 	});
 
+	if (tool) return [results.map((result, index) => exit.tool(index, toolOutcome(result, settings.outputBinaryPropertyName), tool.maxChars).items[0])];
 	const outputs: INodeExecutionData[][] = route.outputs.map(() => []);
 	for (const result of results) outputs[result.output].push(...result.items);
 	return outputs;

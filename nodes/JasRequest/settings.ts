@@ -33,6 +33,8 @@ export const LIMITS = {
 	maxFileSizeMb: { min: 0, max: 1_000_000, fallback: 0, minPositive: 1 / (1024 * 1024) },
 	/** Requests per second per credential in this process; 0 = no limit. */
 	maxRequestsPerSecond: { min: 0, max: 10_000, fallback: 0, minPositive: 0.01 },
+	/** Tool mode: the most characters of one answer an AI agent's model receives. */
+	toolMaxCharacters: { min: 500, max: 1_000_000, fallback: 20_000, integer: true },
 } satisfies Record<string, NumberRange>;
 
 /** `value` as a number in `range`: numbers and numeric strings are clamped, anything else is the fallback. */

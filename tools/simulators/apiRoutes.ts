@@ -81,7 +81,8 @@ function status(req: ApiRequest, code: string): Reply {
 	if (!Number.isInteger(value) || value < 200 || value > 599) {
 		return apiError(400, 'invalid_request', 'status must be an integer between 200 and 599');
 	}
-	return jsonReply(value, { status: value, message: statusText(value) }, retryAfterHeader(req.url));
+	// ?message= stands in for an API's own words about this error (what an agent must be told).
+	return jsonReply(value, { status: value, message: req.url.searchParams.get('message') ?? statusText(value) }, retryAfterHeader(req.url));
 }
 
 function flaky(ctx: SimContext, req: ApiRequest, key: string): Reply {

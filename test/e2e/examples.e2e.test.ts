@@ -1,0 +1,144 @@
+/**
+ * Every importable workflow in examples/ is imported into a real n8n 2.41.1 with `n8n import:workflow` exactly as
+ * shipped, run against the simulators, and its outputs checked, so a template never rots. Only the credentials
+ * differ from a user's: they carry the names the examples reference, pointed at the simulators (the JTL-FFN Sandbox
+ * credential uses the Custom environment with the JTL simulator as its API and OAuth host).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { JTL_SCOPES, JTL_REDIRECT_URI } from '../../scripts/demo/run';
+import { outputItems } from '../../tools/n8n/executions';
+import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
+import { createN8nInstance, type N8nBatchExecution, type N8nInstance, type N8nWorkflow } from '../../tools/n8n/instance';
+import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../../tools/simulators';
+import { startModelSimulator, type ModelSimulator } from '../../tools/simulators/model';
+import { assertNoRegisteredSecrets } from '../helpers/leakGuard';
+
+jest.setTimeout(15 * 60_000);
+
+const EXAMPLES_DIR = resolve(__dirname, '..', '..', 'examples');
+const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
+const examples = new Map(files.map((file) => [file, JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as N8nWorkflow]));
+
+type WorkflowNode = { name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, { id: unknown; name: string }> };
+const nodesOf = (workflow: N8nWorkflow) => workflow.nodes as WorkflowNode[];
+
+/** The newest typeVersion of every node type the installed n8n ships (from its packages' types/nodes.json). */
+function newestVersions(n8nModules: string): Map<string, number> {
+	const newest = new Map<string, number>();
+	for (const [prefix, pkg] of [['n8n-nodes-base.', 'n8n-nodes-base'], ['@n8n/n8n-nodes-langchain.', '@n8n/n8n-nodes-langchain']]) {
+		const described = JSON.parse(readFileSync(join(n8nModules, pkg, 'dist', 'types', 'nodes.json'), 'utf8')) as Array<{ name: string; version: number | number[] }>;
+		for (const { name, version } of described) {
+			const type = name.startsWith(prefix) ? name : prefix + name;
+			newest.set(type, Math.max(newest.get(type) ?? 0, ...[version].flat()));
+		}
+	}
+	return newest;
+}
+
+let sims: AllSimulators;
+let model: ModelSimulator;
+let n8n: N8nInstance;
+let tarball: string;
+let n8nModules: string;
+const runs = new Map<string, N8nBatchExecution>();
+const run = (file: string) => runs.get(examples.get(file)!.id)!.execution!;
+
+beforeAll(async () => {
+	sims = await startAllSimulators();
+	model = await startModelSimulator();
+	model.script('default', [{ path: '/api/echo/orders/17' }]);
+	const { n8nBin } = await ensureN8n();
+	n8nModules = n8nBin.slice(0, n8nBin.lastIndexOf('/node_modules/') + '/node_modules'.length);
+	tarball = await packPackage();
+	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
+	const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
+	// The names the examples reference; ids are n8n's business (the examples carry none).
+	await n8n.importCredentials([
+		{ id: 'exJas1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: sims.jas.url, ...DEMO_CLIENTS.jas } },
+		{ id: 'exPartner1', name: 'Partner API', type: 'partnerOAuth2Api', data: { baseUrl: sims.partner.url, ...DEMO_CLIENTS.partner } },
+		{
+			id: 'exJtl1',
+			name: 'JTL-FFN Sandbox',
+			type: 'jtlFfnOAuth2Api',
+			data: {
+				environment: 'custom', // the sandbox, played by the JTL simulator
+				customApiUrl: `${sims.jtl.url}/api`,
+				customOAuthUrl: sims.jtl.url,
+				scopes: JTL_SCOPES,
+				...DEMO_CLIENTS.jtl,
+				oauthTokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) },
+			},
+		},
+		{ id: 'exOpenAi1', name: 'OpenAI', type: 'openAiApi', data: { apiKey: 'sk-simulated-model-key-0002', url: model.url } },
+	]);
+	const workflows = [...examples.values()];
+	await n8n.importWorkflow(workflows);
+	const started = Date.now();
+	for (const execution of await n8n.executeBatch(workflows.map((workflow) => workflow.id))) runs.set(execution.workflowId, execution);
+	process.stdout.write(`[examples] ${workflows.length} example workflows imported and run in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+});
+
+afterAll(async () => {
+	await n8n?.close();
+	if (tarball) await removePackedPackage(tarball);
+	await sims?.close();
+	await model?.close();
+});
+
+describe.each(files)('%s', (file) => {
+	const workflow = examples.get(file)!;
+
+	it('references credentials by name only, uses current node versions, and explains itself in sticky notes', () => {
+		const newest = newestVersions(n8nModules);
+		const nodes = nodesOf(workflow);
+		for (const node of nodes) {
+			for (const credential of Object.values(node.credentials ?? {})) expect(credential).toEqual({ id: null, name: expect.any(String) });
+			if (node.type.startsWith('n8n-nodes-jas.')) expect(node.typeVersion).toBe(1);
+			else expect(`${node.type} ${node.typeVersion}`).toBe(`${node.type} ${newest.get(node.type)}`);
+		}
+		const notes = nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+		expect(notes.length).toBeGreaterThanOrEqual(2);
+		for (const note of notes) expect(String(note.parameters.content).length).toBeGreaterThan(150);
+		expect(/\d/.test(workflow.id)).toBe(true); // runnable by execute-batch
+	});
+
+	it('ran in n8n without errors, leaking nothing', () => {
+		const execution = runs.get(workflow.id);
+		expect(`${execution?.status} ${execution?.error ?? ''}`.trim()).toBe('success');
+		assertNoRegisteredSecrets(execution?.execution?.runData, `the run data of ${file}`);
+	});
+});
+
+it('every example has its outputs checked below', () => {
+	expect(files).toEqual(['ai-agent-jas-tool.json', 'jas-paginated-export.json', 'jtl-ffn-outbound-poll.json', 'partner-api-call.json']);
+});
+
+it('jas-paginated-export: all 95 rows of every page reach Success, nothing else', () => {
+	const execution = run('jas-paginated-export.json');
+	const rows = outputItems(execution, 'Exported Rows');
+	expect(rows).toHaveLength(95);
+	expect(rows[94]).toEqual({ id: 95, name: 'Item 95' });
+	for (let output = 1; output < 7; output++) expect(outputItems(execution, 'Export All Pages', output)).toEqual([]);
+});
+
+it('jtl-ffn-outbound-poll: the outbounds of the (simulated) sandbox, paged with $skip/$top', () => {
+	const [page] = outputItems(run('jtl-ffn-outbound-poll.json'), 'New Outbounds');
+	expect(page).toMatchObject({ method: 'GET', path: '/api/v1/merchant/outbounds', query: { $skip: '0', $top: '100' } });
+});
+
+it('partner-api-call: the booking is posted as JSON and answered', () => {
+	const [booked] = outputItems(run('partner-api-call.json'), 'Booked');
+	expect(booked).toMatchObject({ method: 'POST', path: '/api/echo/bookings', bodyJson: { reference: 'ORDER-1001', pieces: 2, weightKg: 12.5 } });
+});
+
+it('ai-agent-jas-tool: the model is offered the JAS tool, calls it, and gets the answer', () => {
+	const [call] = model.calls('default');
+	expect(call.tools[0]).toMatchObject({ name: 'JAS', description: expect.stringMatching(/^Calls the JAS API/) });
+	const [answer] = JSON.parse(model.received('default')[0]) as Array<Record<string, unknown>>;
+	expect(answer).toMatchObject({ ok: true, status: 200, body: { path: '/api/echo/orders/17' } });
+	expect(outputItems(run('ai-agent-jas-tool.json'), 'AI Agent')).toEqual([{ output: 'Done with default.' }]);
+	assertNoRegisteredSecrets(model.calls('default'), "the model's input");
+	assertNoRegisteredSecrets(n8n.logs(), "n8n's logs");
+});
