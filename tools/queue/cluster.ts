@@ -28,7 +28,8 @@ export interface QueueClusterOptions {
 	credentials: N8nCredential[];
 	/** imported and published (active) before main starts */
 	workflows: N8nWorkflow[];
-	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	/** default info: readiness and which worker ran what are read from info lines */
+	logLevel?: 'info' | 'debug';
 	/** extra environment for every n8n process */
 	env?: NodeJS.ProcessEnv;
 	/** progress lines (component up, with seconds); default none */
