@@ -116,7 +116,7 @@ async function main(): Promise<void> {
 	const total = EXECUTIONS * ITEMS;
 	const base = rows[0];
 	const table = rows.map((r) =>
-		`| ${r.workers} | ${r.seconds.toFixed(1)} s | ${(EXECUTIONS / r.seconds).toFixed(2)} | ${Math.round(r.itemsOk / r.seconds)} | ${(base.seconds / r.seconds).toFixed(2)}× | ${r.executionsPerWorker.join(' / ')} | ${r.tokensPerWorker.join(' / ')} (${r.tokenRequests} requests, ${Math.ceil(r.seconds / LIFETIME_SEC)} lifetimes) | ${r.itemsOk} / ${total} |`,
+		`| ${r.workers} | ${r.seconds.toFixed(1)} s | ${(EXECUTIONS / r.seconds).toFixed(2)} | ${Math.round(r.itemsOk / r.seconds)} | ${(base.seconds / r.seconds).toFixed(2)}× | ${r.executionsPerWorker.join(' / ')} | ${r.tokensPerWorker.join(' / ')} (${r.tokenRequests} requests over ${(r.seconds / LIFETIME_SEC).toFixed(1)} lifetimes; the first token may come from the warm-up) | ${r.itemsOk} / ${total} |`,
 	);
 	const markdown = `# Queue mode: throughput with 1 and 2 workers
 
@@ -127,10 +127,10 @@ JAS simulator with ${LATENCY_MS} ms per request and ${LIFETIME_SEC}-second token
 
 Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${load} when the run started: shared
 with other jobs. Every process (main, each worker and its task runner, Redis, Postgres, the simulator and this
-script) competes for those ${cpus().length} cores, so a second worker cannot double throughput here; on a machine with
-a core per worker it scales further. Read the numbers as "what 2 cores give", not as n8n's limit.
+script) competes for those ${cpus().length} cores, so a second worker cannot double throughput here (scaling on a machine with
+a core per worker is not measured here). Read the numbers as "what 2 cores give", not as n8n's limit.
 
-| workers | time | executions/s | items/s | vs 1 worker | executions per worker | tokens per worker | items on Success |
+| workers | time | executions/s | items/s | vs 1 worker | executions per worker | tokens used per worker (token requests in the run) | items on Success |
 | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |
 ${table.join('\n')}
 
