@@ -78,3 +78,60 @@ export async function freePort(): Promise<number> {
 		});
 	});
 }
+
+/** A long-running child (n8n start/worker, redis-server, postgres) in its own process group, output recorded. */
+export interface Service {
+	readonly name: string;
+	readonly pid: number;
+	/** everything it printed so far (stdout and stderr interleaved) */
+	output(): string;
+	/** exit code (or signal name) once it exited, else undefined */
+	exitStatus(): string | undefined;
+	/** resolves when it exited */
+	readonly exited: Promise<void>;
+	/** signals its whole process group (n8n's task runner, postgres' backends included) */
+	signal(signal: NodeJS.Signals): void;
+	/** `signal` (default SIGTERM), then SIGKILL to the group after `graceMs`; resolves once it exited */
+	stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export function startService(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Service {
+	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const chunks: string[] = [];
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
+	let status: string | undefined;
+	const exited = new Promise<void>((resolvePromise) => {
+		child.on('error', (error) => {
+			status = `failed to start: ${error.message}`;
+			resolvePromise();
+		});
+		child.on('exit', (code, signal) => {
+			status = code !== null ? `exit code ${code}` : `killed by ${String(signal)}`;
+			resolvePromise();
+		});
+	});
+	const signalGroup = (sig: NodeJS.Signals): void => {
+		try {
+			if (child.pid !== undefined) process.kill(-child.pid, sig);
+		} catch {
+			// the group is gone already
+		}
+	};
+	return {
+		name,
+		pid: child.pid ?? -1,
+		output: () => chunks.join(''),
+		exitStatus: () => status,
+		exited,
+		signal: signalGroup,
+		async stop(sig = 'SIGTERM', graceMs = 15_000) {
+			if (status !== undefined) return signalGroup('SIGKILL'); // the leader left: its group may not have
+			signalGroup(sig);
+			const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+			await exited;
+			clearTimeout(timer);
+			signalGroup('SIGKILL'); // stragglers of the group (a task runner whose parent exited)
+		},
+	};
+}
