@@ -145,7 +145,9 @@ export class Exit {
 	 */
 	tool(index: number, outcome: ToolOutcome, maxChars: number): ItemResult {
 		const scrubber = this.clean();
-		const answer = toolAnswer(scrubber.value(outcome) as ToolOutcome, maxChars);
+		const clean = scrubber.value(outcome);
+		// The API's Content-Type as for a downloaded file: a plain type/subtype, or octet-stream.
+		const answer = toolAnswer(clean.kind === 'file' ? { ...clean, mimeType: fileMimeType(clean.mimeType, scrubber) } : clean, maxChars);
 		return { output: 0, items: [{ json: scrubber.value(answer), pairedItem: { item: index } }] };
 	}
 
