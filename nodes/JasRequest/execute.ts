@@ -16,7 +16,7 @@ import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from './authorizers';
 import { callApi, type CallOutcome, type CallSettings } from './callApi';
 import { Exit, FileTooLargeError, fileNameOf, type ItemResult, TEXT_TYPES } from './emit';
-import { apiErrorMessage, statusTextFor } from './errorItems';
+import { apiErrorMessage, errorJson, statusTextFor } from './errorItems';
 import { ItemParameters } from './itemParameters';
 import { firstPageUrl, nextPageUrl } from './pagination';
 import { runPool } from './pool';
@@ -144,8 +144,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	} catch (error) {
 		if (!tool) throw exit.thrown(messageOf(error));
 		// An agent must hear why (2.x would hand its model an empty message for a thrown error).
-		const item = { outcome: 'Auth Error', error: { status: null, statusText: 'Credential Problem', message: messageOf(error), source: 'token' } };
-		return [inputs.map((_, index) => exit.tool(index, { kind: 'error', item }, tool.maxChars).items[0])];
+		const item = errorJson('Auth Error', { status: null, statusText: 'Credential Problem', message: messageOf(error), source: 'token', attempts: 0, request: { method: '', url: '' } });
+		return [inputs.map((_, index) => exit.tool(index, { kind: 'error', item }, tool.maxChars))];
 	}
 	const route = router;
 	const authorizer = auth;
@@ -346,7 +346,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		});
 	});
 
-	if (tool) return [results.map((result, index) => exit.tool(index, toolOutcome(result), tool.maxChars).items[0])];
+	if (tool) return [results.map((result, index) => exit.tool(index, toolOutcome(result), tool.maxChars))];
 	const outputs: INodeExecutionData[][] = route.outputs.map(() => []);
 	for (const result of results) outputs[result.output].push(...result.items);
 	return outputs;

@@ -170,28 +170,28 @@ describe('Exit.tool: the scrubber runs before the cut and after it', () => {
 		['JSON-escaped', secret.replace(/t/g, '\\u0074')],
 		['percent-escaped letters', secret.replace(/9/g, '%39')],
 	])('a %s secret in a success body never reaches the model', (_, spelling) => {
-		const [item] = exit.tool(0, { kind: 'success', status: 200, body: { echo: `Bearer ${spelling}`, [spelling]: 'as a key' } }, 20_000).items;
+		const item = exit.tool(0, { kind: 'success', status: 200, body: { echo: `Bearer ${spelling}`, [spelling]: 'as a key' } }, 20_000);
 		noSecret(item.json);
 	});
 
 	it('a cut that falls inside a secret leaves none of it', () => {
 		for (let budget = 500; budget < 700; budget += 7) {
 			const body = `${'a'.repeat(budget - 150)}${secret}${'b'.repeat(500)}`;
-			const [item] = exit.tool(0, { kind: 'success', status: 200, body }, budget).items;
+			const item = exit.tool(0, { kind: 'success', status: 200, body }, budget);
 			noSecret(item.json);
 			expect(size(item.json)).toBeLessThanOrEqual(budget);
 		}
 	});
 
 	it('secrets in an error item (message, API body) and in a file name are redacted', () => {
-		const [error] = exit.tool(0, apiError(401, { message: `token ${secret} rejected` }, { message: `The API answered 401 for ${secret}` }), 20_000).items;
+		const error = exit.tool(0, apiError(401, { message: `token ${secret} rejected` }, { message: `The API answered 401 for ${secret}` }), 20_000);
 		noSecret(error.json);
 		expect(JSON.stringify(error.json)).toContain('[redacted]');
-		const [file] = exit.tool(0, { kind: 'file', status: 200, fileName: `${secret}.pdf`, mimeType: 'application/pdf', size: '1 KB' }, 20_000).items;
+		const file = exit.tool(0, { kind: 'file', status: 200, fileName: `${secret}.pdf`, mimeType: 'application/pdf', size: '1 KB' }, 20_000);
 		noSecret(file.json);
 	});
 
-	it('puts the answer on output 0, paired to its input item', () => {
-		expect(exit.tool(3, { kind: 'success', status: 204, body: undefined }, 20_000)).toEqual({ output: 0, items: [{ json: { ok: true, status: 204 }, pairedItem: { item: 3 } }] });
+	it('pairs the answer to its input item (the node puts every answer on output 0)', () => {
+		expect(exit.tool(3, { kind: 'success', status: 204, body: undefined }, 20_000)).toEqual({ json: { ok: true, status: 204 }, pairedItem: { item: 3 } });
 	});
 });
