@@ -6,6 +6,7 @@
 import type { IDataObject, INodeExecutionData, INodeTypeDescription } from 'n8n-workflow';
 import { JasRequest } from '../../../nodes/JasRequest/JasRequest.node';
 import { runNode, type RunNodeResult } from '../../helpers/runNode';
+import { registerSecrets } from '../../../tools/simulators/secretRegistry';
 import { bearerOf, client, sleep, startSrv, type Srv } from './hostile';
 
 /** n8n offers the node to agents as a copy whose type name ends in "Tool"; the engine runs that copy's execute(). */
@@ -210,4 +211,25 @@ test('attack: an error body with no message-like field (an array of errors, or {
 	const out = answers(await runTool([{ path: '/array' }, { path: '/reason' }], { options: { maxRetries: 0 } })).map(json);
 	expect(out[0].apiMessage).toContain('SKU 4711 is unknown');
 	expect(out[1].apiMessage).toContain('Order 17 is locked by another user');
+});
+
+test('attack: a JTL-FFN API echoes the access token, the refresh token and the client secret, in a 401 and in a success: none reaches the model (control)', async () => {
+	const suffix = Math.random().toString(36).slice(2);
+	const tokenData = { access_token: `jtl-access-${suffix}-aaaa`, refresh_token: `jtl-refresh-${suffix}-bbbb`, token_type: 'Bearer' };
+	const clientSecret = `jtl-secret-${suffix}-cccc`;
+	registerSecrets(tokenData.access_token, tokenData.refresh_token, clientSecret);
+	const echo = `${tokenData.access_token} ${encodeURIComponent(tokenData.refresh_token)} ${Buffer.from(`jtl:${clientSecret}`).toString('base64')}`;
+	api.handle = (req, res, url) => { req.resume(); sendJson(res, url.pathname === '/ok' ? 200 : 403, { message: echo, pad: 'p'.repeat(300) }); };
+	const out = answers(
+		await runNode({
+			node: new JasRequestTool(),
+			parameters: { authentication: 'jtlFfnOAuth2Api', url: '={{ $json.path }}', toolMaxCharacters: 500 },
+			items: [{ json: { path: '/ok' } }, { json: { path: '/denied' } }],
+			credentials: { jtlFfnOAuth2Api: { environment: 'custom', customApiUrl: api.url, clientId: 'jtl', clientSecret, oauthTokenData: tokenData } },
+		}),
+	);
+	expect(out.map(json).map(({ ok }) => ok)).toEqual([true, false]);
+	const text = JSON.stringify(out);
+	for (const secret of [tokenData.access_token, tokenData.refresh_token, clientSecret]) expect(text).not.toContain(secret.slice(0, 20));
+	expect(text).toContain('[redacted]');
 });
