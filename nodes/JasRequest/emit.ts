@@ -13,7 +13,7 @@ import { type ErrorDetails, errorJson } from './errorItems';
 import { safeHeaders } from './responseBody';
 import { type ToolOutcome, toolAnswer } from './toolOutput';
 
-/** `tool`: in tool mode, what the model is to be told (a success's body, kept for toolOutput.ts). */
+/** `tool`: in tool mode, what the model is to be told of a success (its bodies, or the file); errors are told from `items`. */
 export type ItemResult = { output: number; items: INodeExecutionData[]; tool?: ToolOutcome };
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
@@ -143,10 +143,12 @@ export class Exit {
 	 * The one item an AI agent's model receives in tool mode (output 0). The outcome is scrubbed before it is cut to
 	 * the budget (so no secret is half cut and half shown) and the answer once more after.
 	 */
-	tool(index: number, outcome: ToolOutcome, maxChars: number): ItemResult {
+	tool(index: number, outcome: ToolOutcome, maxChars: number): INodeExecutionData {
 		const scrubber = this.clean();
-		const answer = toolAnswer(scrubber.value(outcome) as ToolOutcome, maxChars);
-		return { output: 0, items: [{ json: scrubber.value(answer), pairedItem: { item: index } }] };
+		const clean = scrubber.value(outcome);
+		// The API's Content-Type as for a downloaded file: a plain type/subtype, or octet-stream.
+		const answer = toolAnswer(clean.kind === 'file' ? { ...clean, mimeType: fileMimeType(clean.mimeType, scrubber) } : clean, maxChars);
+		return { json: scrubber.value(answer), pairedItem: { item: index } };
 	}
 
 	/** The error to throw when the node stops (On Error: Stop Workflow), scrubbed like everything else. */

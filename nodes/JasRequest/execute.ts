@@ -16,7 +16,7 @@ import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { type Authorizer, ClientCredentialsAuthorizer, JtlAuthorizer } from './authorizers';
 import { callApi, type CallOutcome, type CallSettings } from './callApi';
 import { Exit, FileTooLargeError, fileNameOf, type ItemResult, TEXT_TYPES } from './emit';
-import { apiErrorMessage, statusTextFor } from './errorItems';
+import { apiErrorMessage, errorJson, statusTextFor } from './errorItems';
 import { ItemParameters } from './itemParameters';
 import { firstPageUrl, nextPageUrl } from './pagination';
 import { runPool } from './pool';
@@ -121,16 +121,9 @@ function readToolMode(ctx: IExecuteFunctions): ToolMode | undefined {
 	return { maxChars: clampNumber(ctx.getNodeParameter('toolMaxCharacters', 0, LIMITS.toolMaxCharacters.fallback), LIMITS.toolMaxCharacters) };
 }
 
-/** What the model is told about an item's result: the success kept for it, a file's description, or the error item. */
-function toolOutcome(result: ItemResult, binaryField: string): ToolOutcome {
-	if (result.tool) return result.tool;
-	const [item] = result.items;
-	const file = item?.binary?.[binaryField];
-	if (file) {
-		const status = Number((item.json as IDataObject).statusCode ?? 200);
-		return { kind: 'file', status, fileName: file.fileName ?? 'file', mimeType: file.mimeType, size: file.fileSize ?? 'unknown size' };
-	}
-	return { kind: 'error', item: item?.json ?? {} };
+/** What the model is told about an item's result: the success kept for it, or the error item. */
+function toolOutcome(result: ItemResult): ToolOutcome {
+	return result.tool ?? { kind: 'error', item: result.items[0]?.json ?? {} };
 }
 
 export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -145,13 +138,14 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '');
 	const tool = readToolMode(ctx);
 	try {
-		router = readRouting(ctx);
+		// In tool mode every answer goes to output 0: the routing setting does not apply (an invalid rule included).
+		router = tool ? createRouter({}) : readRouting(ctx);
 		auth = await createAuthorizer(ctx, call);
 	} catch (error) {
 		if (!tool) throw exit.thrown(messageOf(error));
 		// An agent must hear why (2.x would hand its model an empty message for a thrown error).
-		const item = { outcome: 'Auth Error', error: { status: null, statusText: 'Credential Problem', message: messageOf(error), source: 'token' } };
-		return [inputs.map((_, index) => exit.tool(index, { kind: 'error', item }, tool.maxChars).items[0])];
+		const item = errorJson('Auth Error', { status: null, statusText: 'Credential Problem', message: messageOf(error), source: 'token', attempts: 0, request: { method: '', url: '' } });
+		return [inputs.map((_, index) => exit.tool(index, { kind: 'error', item }, tool.maxChars))];
 	}
 	const route = router;
 	const authorizer = auth;
@@ -231,16 +225,17 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		const items: INodeExecutionData[] = [];
 		let output = 0;
 		/** Tool mode: each page's body for the model, and their size so far (pagination stops at the budget). */
+		const toolBodies = tool !== undefined && settings.responseFormat !== 'file';
 		const bodies: unknown[] = [];
 		let bodyChars = 0;
 		let firstStatus = 0;
-		const toolSuccess = (pages: number, stoppedAtBudget: boolean): ToolOutcome => ({
-			kind: 'success',
-			status: firstStatus,
-			body: pages === 1 ? bodies[0] : bodies,
-			pages,
-			stoppedAtBudget,
-		});
+		/** What the model is told of a successful call: the bodies, or the (first) file. */
+		const toolSuccess = (pages: number, stoppedAtBudget: boolean): ToolOutcome | undefined => {
+			if (!tool) return undefined;
+			if (toolBodies) return { kind: 'success', status: firstStatus, body: pages === 1 ? bodies[0] : bodies, pages, stoppedAtBudget };
+			const file = items[0]?.binary?.[settings.outputBinaryPropertyName];
+			return { kind: 'file', status: firstStatus, fileName: file?.fileName ?? 'file', mimeType: file?.mimeType ?? '', size: file?.fileSize ?? 'unknown size' };
+		};
 		let url = settings.pagination ? firstPageUrl(settings.pagination, request.url) : request.url;
 		for (let pages = 1; ; pages++) {
 			const pageRequest = { ...request, url };
@@ -269,10 +264,11 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 			}
 			const text = settings.responseFormat === 'file' ? '' : bodyText(outcome.response.body, outcome.response.headers);
 			const body = parseText(text, outcome.response.headers, settings.responseFormat);
-			if (tool && settings.responseFormat !== 'file') {
+			if (toolBodies) {
 				// The model reads the body as the API sent it: Split Into Items and Full Response shape items, not answers.
+				// Its text's length measures it (serialising a large or deeply nested body again would cost, or fail).
 				bodies.push(body);
-				bodyChars += typeof body === 'string' ? body.length : (JSON.stringify(body) ?? '').length;
+				bodyChars += text.length;
 			} else {
 				let produced: INodeExecutionData[] | string;
 				try {
@@ -293,8 +289,8 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 						pages,
 					)
 				: undefined;
-			if (!next) return { output, items, tool: tool && settings.responseFormat !== 'file' ? toolSuccess(pages, false) : undefined };
-			if (tool && settings.responseFormat !== 'file' && bodyChars >= tool.maxChars) return { output, items, tool: toolSuccess(pages, true) };
+			if (!next) return { output, items, tool: toolSuccess(pages, false) };
+			if (tool && toolBodies && bodyChars >= tool.maxChars) return { output, items, tool: toolSuccess(pages, true) };
 			// The next link is the API's choice, not the user's: it passes the same rule as the URL
 			// parameter (only the credential's API host ever gets the token).
 			try {
@@ -350,7 +346,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 		});
 	});
 
-	if (tool) return [results.map((result, index) => exit.tool(index, toolOutcome(result, settings.outputBinaryPropertyName), tool.maxChars).items[0])];
+	if (tool) return [results.map((result, index) => exit.tool(index, toolOutcome(result), tool.maxChars))];
 	const outputs: INodeExecutionData[][] = route.outputs.map(() => []);
 	for (const result of results) outputs[result.output].push(...result.items);
 	return outputs;

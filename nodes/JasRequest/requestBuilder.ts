@@ -2,7 +2,7 @@
  * Turns one item's resolved parameters into an HTTP request. Pure: every problem is an InputError whose
  * message says what to fix; the node decides whether that stops the workflow or routes the item.
  */
-import { validateHeaders } from '../shared/http/validation';
+import { TOKEN, validateHeaders } from '../shared/http/validation';
 import { attempt } from '../shared/http/settle';
 import { trimTrailingSlashes, tryParseUrl } from '../shared/http/url';
 
@@ -40,6 +40,9 @@ export interface PreparedRequest {
 }
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Never sent: CONNECT opens a tunnel (undici refuses it), TRACE and TRACK make the server echo the request, token included. */
+const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /**
  * Resolves `url` against the API base URL. A path is appended to the base path (JTL's base ends in
@@ -93,6 +96,10 @@ function jsonBodyText(value: unknown): string {
 
 export function buildRequest(baseUrl: string, p: ItemRequestParameters): PreparedRequest {
 	const method = p.method.toUpperCase();
+	// An expression (or an agent's model) may write any method: a bad one is the item's problem, not the network's.
+	if (!TOKEN.test(method) || REFUSED_METHODS.has(method)) {
+		throw new InputError(`"${method.slice(0, 30)}" is not a method this node sends. Use GET, POST, PUT, PATCH, DELETE or HEAD.`);
+	}
 	const url = resolveUrl(baseUrl, p.url);
 	for (const [name, value] of named(p.query, 'Query parameter')) url.searchParams.append(name, value);
 

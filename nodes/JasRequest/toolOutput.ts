@@ -7,6 +7,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { attempt } from '../shared/http/settle';
+
 /** n8n offers a `usableAsTool` node to agents as a copy whose type name ends in "Tool" (on every n8n version). */
 export function isToolNodeType(type: string): boolean {
 	return type.endsWith('Tool');
@@ -30,26 +32,52 @@ const PROVIDER_ADVICE: Readonly<Record<string, string>> = {
 	internal: 'The tool failed unexpectedly; tell the user.',
 };
 
-/** Scheme and host of any URL, and bare IPv4 hosts, as "[host]": the model needs paths, not where the API lives. */
+/** `scheme://[userinfo@]host[:port]`; group 1 is the host name. */
+const URL_ORIGIN = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/"'?#)@\\]*@)?(\[[^\]\s]*\]|[^\s/"'?#):\\]+)(?::\d{1,5})?/gi;
+/** Bare hosts: IPv4, IPv6 (bracketed, compressed or full), and names with a port (localhost, dotted or hyphenated). */
+const BARE_HOSTS = [
+	/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g,
+	/\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d{1,5})?/gi,
+	/(?<![\w:])(?:(?=[0-9a-f:]*::)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4})(?![\w:])/gi,
+	/\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+(?:-[a-z0-9]+)+):\d{1,5}\b/gi,
+];
+/** The host after a Node network error code (`getaddrinfo ENOTFOUND api.internal`). */
+const ERROR_CODE_HOST = /\b(E(?:NOTFOUND|AI_AGAIN|CONNREFUSED|HOSTUNREACH|NETUNREACH|TIMEDOUT|CONNRESET)) [^\s,;)"']+/g;
+const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+
+/**
+ * `text` with every host replaced by "[host]": the model needs paths, not where the API lives. A host named in a URL
+ * is hidden wherever else the text names it too (e.g. `the host name "api.internal" could not be resolved`).
+ */
 export function withoutHosts(text: string): string {
-	return text.replace(/\bhttps?:\/\/[^\s/"'?#)]+/gi, '[host]').replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '[host]');
+	const named = new Set<string>();
+	let result = text.replace(URL_ORIGIN, (_, host: string) => {
+		if (host.length > 1) named.add(host);
+		return '[host]';
+	});
+	for (const host of named) result = result.replace(new RegExp(`(?<![\\w.[-])${escapeRegex(host)}(?::\\d{1,5})?(?![\\w\\]-])`, 'gi'), '[host]');
+	for (const pattern of BARE_HOSTS) result = result.replace(pattern, '[host]');
+	return result.replace(ERROR_CODE_HOST, '$1 [host]');
 }
 
-/** The API's own words from an error body: a message-like field, or the body when it is short text. */
-function apiMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim() || undefined;
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-	const record = body as Record<string, unknown>;
+/** A message-like field of an error body: its text, or its JSON when it is structured. */
+function messageField(body: Record<string, unknown>): string | undefined {
 	for (const key of ['message', 'error_description', 'detail', 'title', 'error', 'errors']) {
-		const value = record[key];
+		const value = body[key];
 		if (typeof value === 'string' && value.trim()) return value.trim();
 		if (value !== undefined && value !== null && typeof value === 'object') {
-			const inner = apiMessage(value);
-			if (inner) return inner;
-			return JSON.stringify(value);
+			return (!Array.isArray(value) && messageField(value as Record<string, unknown>)) || asJson(value);
 		}
 	}
 	return undefined;
+}
+
+/** The API's own words from an error body: a message-like field, else the whole body (text, or JSON), cut later. */
+function apiMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim() || undefined;
+	if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return undefined;
+	const field = Array.isArray(body) ? undefined : messageField(body as Record<string, unknown>);
+	return field ?? asJson(body);
 }
 
 function errorAnswer(item: IDataObject): IDataObject {
@@ -102,37 +130,63 @@ function cutText(text: string, max: number): string {
 	return text.slice(0, end);
 }
 
-/** The largest string field worth cutting: the body, the API's message, or a message. */
-const CUTTABLE = ['body', 'apiMessage', 'message', 'advice'] as const;
+/** The fields worth cutting (at most one of them is ever large: the body, the API's message, or a file's name). */
+const CUTTABLE = ['body', 'apiMessage', 'message', 'advice', 'file'] as const;
+
+const UNSHOWABLE = '[The body is too large or too deeply nested to show here.]';
+
+/** `value` as JSON; JSON.stringify fails on more than a string can hold, or on nesting deeper than the stack. */
+function asJson(value: unknown): string {
+	const json = attempt(() => JSON.stringify(value));
+	return json.ok ? json.value : UNSHOWABLE;
+}
+
+/** A field as the text the cut works on: a string as it is, anything else as JSON. */
+function asText(value: unknown): string {
+	return typeof value === 'string' ? value : asJson(value);
+}
+
+/** `answer[field]` replaced by as much of `full` as fits the budget, then a marker saying how much was left out. */
+function cutField(answer: IDataObject, field: (typeof CUTTABLE)[number], full: string, maxChars: number): void {
+	const marker = (left: number) => ` …${CUT_MARKER}${left.toLocaleString('en-US')} of ${full.length.toLocaleString('en-US')} characters left out to fit the tool's budget of ${maxChars.toLocaleString('en-US')}]`;
+	answer[field] = marker(full.length);
+	const base = JSON.stringify(answer).length;
+	let keep = Math.min(full.length, maxChars);
+	for (let tries = 0; tries < 20; tries++) {
+		const shown = cutText(full, keep);
+		answer[field] = shown + marker(full.length - shown.length);
+		const size = JSON.stringify(answer).length;
+		if (size <= maxChars || keep === 0) return;
+		// JSON escaping makes some characters longer than one (a control character six): shrink in proportion.
+		keep = Math.max(0, Math.min(keep - 1, Math.floor((keep * (maxChars - base)) / Math.max(1, size - base))));
+	}
+}
 
 /**
  * The item JSON the model receives for `outcome`, at most `maxChars` characters as JSON (n8n wraps it in `[…]`).
- * When too long, the biggest field becomes its text cut short, followed by a marker saying how much was left out.
+ * When too long, the longest field becomes its text cut short, followed by a marker saying how much was left out.
  */
 export function toolAnswer(outcome: ToolOutcome, maxChars: number): IDataObject {
 	const answer = baseAnswer(outcome, maxChars);
 	for (const key of ['message', 'advice', 'apiMessage'] as const) {
 		if (typeof answer[key] === 'string') answer[key] = withoutHosts(answer[key]);
 	}
-	let size = JSON.stringify(answer).length;
-	if (size <= maxChars) return answer;
-	const field = CUTTABLE.filter((key) => answer[key] !== undefined).sort(
-		(a, b) => JSON.stringify(answer[b]).length - JSON.stringify(answer[a]).length,
-	)[0];
-	if (!field) return answer;
-	const value = answer[field];
-	const full = typeof value === 'string' ? value : JSON.stringify(value);
-	const marker = (left: number) => ` …${CUT_MARKER}${left.toLocaleString('en-US')} of ${full.length.toLocaleString('en-US')} characters left out to fit the tool's budget of ${maxChars.toLocaleString('en-US')}]`;
-	delete answer[field];
+	const texts: Array<{ key: (typeof CUTTABLE)[number]; text: string }> = [];
+	for (const key of CUTTABLE) {
+		if (answer[key] === undefined) continue;
+		const text = asText(answer[key]);
+		if (text === UNSHOWABLE) answer[key] = text; // what cannot be serialised is said, not sent
+		texts.push({ key, text });
+	}
+	texts.sort((a, b) => b.text.length - a.text.length);
+	// A field's JSON is at least as long as its text: an answer holding a longer text cannot fit, and is never
+	// serialised whole (a 100 MB body would cost seconds, or more characters than a string can hold).
+	if (!texts.some(({ text }) => text.length > maxChars) && JSON.stringify(answer).length <= maxChars) return answer;
 	answer.truncated = true;
-	// JSON escaping can make a character longer than one: shrink until the whole answer fits.
-	let keep = Math.max(0, maxChars - JSON.stringify(answer).length - marker(full.length).length - field.length - 8);
-	for (let tries = 0; tries < 20; tries++) {
-		const shown = cutText(full, keep);
-		answer[field] = shown + marker(full.length - shown.length);
-		size = JSON.stringify(answer).length;
-		if (size <= maxChars || keep === 0) break;
-		keep = Math.max(0, keep - (size - maxChars) - 1);
+	for (const { key, text } of texts) {
+		delete answer[key];
+		cutField(answer, key, text, maxChars);
+		if (JSON.stringify(answer).length <= maxChars) break;
 	}
 	return answer;
 }

@@ -123,6 +123,34 @@ describe('toolAnswer', () => {
 	it('withoutHosts keeps paths', () => {
 		expect(withoutHosts('GET https://api.example.com:8443/v1/a?b=1 failed')).toBe('GET [host]/v1/a?b=1 failed');
 	});
+
+	it.each([
+		['GET http://jas.corp.internal/v1/x failed: the host name "jas.corp.internal" could not be resolved.', 'GET [host]/v1/x failed: the host name "[host]" could not be resolved.'],
+		['POST http://jas-sim:8080/token failed: jas-sim:8080 refused the connection.', 'POST [host]/token failed: [host] refused the connection.'],
+		['POST http://[::1]:4999/token failed: [::1]:4999 refused the connection (connect ECONNREFUSED ::1:4999).', 'POST [host]/token failed: [host] refused the connection (connect ECONNREFUSED [host]).'],
+		['getaddrinfo ENOTFOUND oauth2.example.internal', 'getaddrinfo ENOTFOUND [host]'],
+		['fe80::1 and 2001:0db8:0000:0000:0000:ff00:0042:8329 and localhost:5678 and ws://10.0.0.1:9/x', '[host] and [host] and [host] and [host]/x'],
+	])('withoutHosts hides hosts without a scheme too: %s', (text, expected) => {
+		expect(withoutHosts(text)).toBe(expected);
+	});
+
+	it('withoutHosts leaves ordinary API words alone', () => {
+		const text = 'Field customer.name is required at 12:30:45 (e.g. /v1/orders.json, Item 0: code 4711, 1.2 MB).';
+		expect(withoutHosts(text)).toBe(text);
+	});
+
+	it('a body of characters JSON escapes six times over still shows some of them within the budget', () => {
+		const answer = toolAnswer({ kind: 'success', status: 200, body: '\u0001'.repeat(100_000) }, 2_000);
+		expect(size(answer)).toBeLessThanOrEqual(2_000);
+		expect(String(answer.body).startsWith('\u0001'.repeat(100))).toBe(true);
+	});
+
+	it('a body too deeply nested to serialise is said, not thrown', () => {
+		let deep: unknown[] = [];
+		for (let i = 0; i < 200_000; i++) deep = [deep];
+		const answer = toolAnswer({ kind: 'success', status: 200, body: deep }, 2_000);
+		expect(answer).toEqual({ ok: true, status: 200, body: expect.stringMatching(/too large or too deeply nested/) });
+	});
 });
 
 describe('Exit.tool: the scrubber runs before the cut and after it', () => {
@@ -142,28 +170,28 @@ describe('Exit.tool: the scrubber runs before the cut and after it', () => {
 		['JSON-escaped', secret.replace(/t/g, '\\u0074')],
 		['percent-escaped letters', secret.replace(/9/g, '%39')],
 	])('a %s secret in a success body never reaches the model', (_, spelling) => {
-		const [item] = exit.tool(0, { kind: 'success', status: 200, body: { echo: `Bearer ${spelling}`, [spelling]: 'as a key' } }, 20_000).items;
+		const item = exit.tool(0, { kind: 'success', status: 200, body: { echo: `Bearer ${spelling}`, [spelling]: 'as a key' } }, 20_000);
 		noSecret(item.json);
 	});
 
 	it('a cut that falls inside a secret leaves none of it', () => {
 		for (let budget = 500; budget < 700; budget += 7) {
 			const body = `${'a'.repeat(budget - 150)}${secret}${'b'.repeat(500)}`;
-			const [item] = exit.tool(0, { kind: 'success', status: 200, body }, budget).items;
+			const item = exit.tool(0, { kind: 'success', status: 200, body }, budget);
 			noSecret(item.json);
 			expect(size(item.json)).toBeLessThanOrEqual(budget);
 		}
 	});
 
 	it('secrets in an error item (message, API body) and in a file name are redacted', () => {
-		const [error] = exit.tool(0, apiError(401, { message: `token ${secret} rejected` }, { message: `The API answered 401 for ${secret}` }), 20_000).items;
+		const error = exit.tool(0, apiError(401, { message: `token ${secret} rejected` }, { message: `The API answered 401 for ${secret}` }), 20_000);
 		noSecret(error.json);
 		expect(JSON.stringify(error.json)).toContain('[redacted]');
-		const [file] = exit.tool(0, { kind: 'file', status: 200, fileName: `${secret}.pdf`, mimeType: 'application/pdf', size: '1 KB' }, 20_000).items;
+		const file = exit.tool(0, { kind: 'file', status: 200, fileName: `${secret}.pdf`, mimeType: 'application/pdf', size: '1 KB' }, 20_000);
 		noSecret(file.json);
 	});
 
-	it('puts the answer on output 0, paired to its input item', () => {
-		expect(exit.tool(3, { kind: 'success', status: 204, body: undefined }, 20_000)).toEqual({ output: 0, items: [{ json: { ok: true, status: 204 }, pairedItem: { item: 3 } }] });
+	it('pairs the answer to its input item (the node puts every answer on output 0)', () => {
+		expect(exit.tool(3, { kind: 'success', status: 204, body: undefined }, 20_000)).toEqual({ json: { ok: true, status: 204 }, pairedItem: { item: 3 } });
 	});
 });

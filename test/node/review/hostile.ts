@@ -1,7 +1,8 @@
 /**
  * The adversarial review (a second pair of eyes attacking the hardening with hostile servers on 127.0.0.1), kept as
  * regression tests: a00 scrubber, a01 file secrets, a02 text secrets, a03 origins, a04 memory, a05 concurrency,
- * a06 option clamps, a07 item accounting, a11 renewal and egress. This file: the hostile server and a run helper.
+ * a06 option clamps, a07 item accounting, a11 renewal and egress, a12 tool mode (the node as an AI agent's tool).
+ * This file: the hostile server and a run helper.
  * Titles starting "attack …, now refused" name an attack that broke the code when the review ran; the test asserts
  * it no longer does. The others held then and are kept as controls.
  */
