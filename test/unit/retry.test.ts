@@ -86,6 +86,32 @@ describe('RateLimiter', () => {
 		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(45);
 	});
 
+	it('keeps the spacing when a stalled event loop wakes every waiter at once', async () => {
+		const limiter = new RateLimiter(20);
+		await limiter.acquire();
+		const starts: number[] = [];
+		const all = Promise.all(Array.from({ length: 4 }, async () => {
+			await limiter.acquire();
+			starts.push(Date.now());
+		}));
+		// A busy process: every slot (50, …, 200 ms) has passed before any timer can fire.
+		const until = Date.now() + 300;
+		while (Date.now() < until);
+		await all;
+		starts.sort((x, y) => x - y);
+		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(45);
+	});
+
+	it('a 429 that comes in while requests wait for their slots holds them too', async () => {
+		const limiter = new RateLimiter(100);
+		await limiter.acquire();
+		const waiting = limiter.acquire(); // due in 10 ms
+		limiter.pauseFor(150);
+		const started = Date.now();
+		expect(await waiting).toBe(true);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+	});
+
 	it('a 429 pauses every later request until its Retry-After has passed', async () => {
 		const limiter = new RateLimiter(1000);
 		limiter.pauseFor(150);

@@ -45,13 +45,25 @@ export class RateLimiter {
 		const slot = Math.max(now, this.nextSlotMs, this.pausedUntilMs);
 		this.nextSlotMs = slot + this.intervalMs;
 		this.waiting++;
-		const reached = slot > now ? await sleep(slot - now, signal) : !signal?.aborted;
+		let reached = slot > now ? await sleep(slot - now, signal) : !signal?.aborted;
+		// A stalled event loop (a busy n8n) wakes several waiters at once, all past their slots; and a 429 may have
+		// come in while they slept. Spacing is kept by when requests really start, not by when they were due.
+		for (let wait = this.earliestStart() - this.now(); reached && wait > 0; wait = this.earliestStart() - this.now()) {
+			reached = await sleep(wait, signal);
+		}
 		this.waiting--;
-		if (reached) this.lastStartMs = Math.max(this.lastStartMs, slot);
+		if (reached) {
+			this.lastStartMs = Math.max(this.lastStartMs, this.now());
+			this.nextSlotMs = Math.max(this.nextSlotMs, this.lastStartMs + this.intervalMs);
+		}
 		// Slots of cancelled waiters are not left standing: when nobody waits any more, the schedule continues from
 		// the last request that really went out (a cancelled execution must not delay the next one).
 		else if (this.waiting === 0) this.nextSlotMs = Math.max(this.lastStartMs + this.intervalMs, this.pausedUntilMs);
 		return reached;
+	}
+
+	private earliestStart(): number {
+		return Math.max(this.lastStartMs + this.intervalMs, this.pausedUntilMs);
 	}
 
 	/** The API asked everyone to wait (429): no request starts within the next `ms`. */
