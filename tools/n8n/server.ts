@@ -19,7 +19,7 @@ const OWNER_HEADERS = { 'content-type': 'application/json', 'browser-id': 'e2e' 
 export const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-123' } as const;
 
 export interface N8nServer {
-	/** http://127.0.0.1:<port> (no trailing slash) */
+	/** http://<host>:<port> (no trailing slash) */
 	readonly url: string;
 	readonly port: number;
 	readonly child: ChildProcess;
@@ -40,16 +40,23 @@ export interface N8nServerOptions {
 	stdio?: 'inherit' | 'capture';
 	/** extra environment (applied last) */
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * The host in n8n's own URLs (editor, OAuth callback, webhooks): a browser must use the same one, or the
+	 * popup's callback lands on another origin. Default 127.0.0.1.
+	 */
+	host?: 'localhost' | '127.0.0.1';
+	/** gives up waiting for readiness (n8n is stopped, the promise rejects) */
+	signal?: AbortSignal;
 }
 
 /**
  * Starts `n8n start` with the instance's environment. Its own URLs (OAuth callback, webhooks) are
- * http://127.0.0.1:<port>, so a browser on the same machine can follow every redirect n8n hands out.
+ * http://<host>:<port>, so a browser on the same machine can follow every redirect n8n hands out.
  */
 export async function startN8nServer(n8n: N8nInstance, options: N8nServerOptions): Promise<N8nServer> {
 	const { n8nBin, nodeBinDir } = await ensureN8n();
 	const { port } = options;
-	const url = `http://127.0.0.1:${port}`;
+	const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 	// detached: n8n leads its own process group, so stopping it also stops its task runner.
 	const child = spawn(`${nodeBinDir}/node`, [n8nBin, 'start'], {
 		env: { ...n8n.env, N8N_PORT: String(port), N8N_EDITOR_BASE_URL: `${url}/`, WEBHOOK_URL: `${url}/`, ...options.env },
@@ -75,7 +82,7 @@ export async function startN8nServer(n8n: N8nInstance, options: N8nServerOptions
 		stop: async () => await stopGroup(child, exited),
 	};
 	try {
-		await waitUntilReady(child, url);
+		await waitUntilReady(child, url, options.signal);
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -84,9 +91,10 @@ export async function startN8nServer(n8n: N8nInstance, options: N8nServerOptions
 }
 
 /** Polls n8n's readiness endpoint; rejects when n8n exits first or does not become ready in time. */
-async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
+async function waitUntilReady(child: ChildProcess, url: string, signal?: AbortSignal): Promise<void> {
 	const deadline = Date.now() + READY_TIMEOUT_MS;
 	while (Date.now() < deadline) {
+		if (signal?.aborted) throw new Error('stopped before n8n was ready');
 		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`n8n exited before it was ready (exit ${child.exitCode ?? child.signalCode})`);
 		const ready = await fetch(`${url}/healthz/readiness`).then(
 			(r) => r.ok,
