@@ -44,7 +44,8 @@ suite('the n8n editor in Chromium', () => {
 	}, 8 * 60_000);
 
 	afterEach(async () => {
-		await s?.shots.step(page, `end-of-${expect.getState().currentTestName?.slice(28, 60).replace(/\W+/g, '-') ?? 'test'}`);
+		const test = (expect.getState().currentTestName ?? 'test').replace('the n8n editor in Chromium ', '');
+		await s?.shots.step(page, `end-of-${test.slice(0, 40).replace(/\W+/g, '-')}`);
 	});
 
 	afterAll(async () => {

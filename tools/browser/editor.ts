@@ -107,10 +107,6 @@ export class CredentialForm {
 		return { status: 'error', message: String(await message.jsonValue()) };
 	}
 
-	async retryTest(): Promise<void> {
-		await this.modal.getByRole('button', { name: 'Retry' }).click();
-	}
-
 	async close(): Promise<void> {
 		await this.modal.getByRole('button', { name: 'Close this dialog' }).click();
 		// An OAuth2 credential that is not connected asks "Close without connecting?" first.
