@@ -4,15 +4,13 @@
  * Exit code 0 only when every item landed on the output it must (and, with --ui, n8n started and was stopped
  * by the user).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-import { ensureN8n } from '../tools/n8n/install';
+import { type N8nServer, startN8nServer } from '../tools/n8n/server';
 import { type DemoReport, runDemo, setUpDemo } from './demo/run';
 import { JAS_OUTPUTS, JAS_REQUESTS } from './demo/workflow';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
-const READY_TIMEOUT_MS = 120_000;
 
 class DemoError extends Error {}
 
@@ -64,44 +62,13 @@ function printReport(report: DemoReport): boolean {
 	return ok;
 }
 
-/** Polls n8n's readiness endpoint; rejects when n8n exits first or does not become ready in time. */
-async function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new DemoError(`n8n exited before it was ready (exit ${child.exitCode ?? child.signalCode}); see its messages above`);
-		const ready = await fetch(`http://127.0.0.1:${port}/healthz/readiness`).then(
-			(r) => r.ok,
-			() => false,
-		);
-		if (ready) return;
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new DemoError(`n8n did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-/** Stops n8n and its task-runner child (its own process group), escalating to SIGKILL after 10 s. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const signal = (name: NodeJS.Signals) => {
-		try {
-			process.kill(-child.pid!, name);
-		} catch {
-			// already gone
-		}
-	};
-	signal('SIGTERM');
-	const timer = setTimeout(() => signal('SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(timer);
-}
-
 async function main(): Promise<number> {
 	const { ui, port } = parseArgs(process.argv.slice(2));
 	if (ui) await assertPortFree(port);
 	// Ctrl-C or SIGTERM (also relayed by npm and tsx) ends the wait below; `finally` then stops everything.
-	let stopRequested: () => void = () => undefined;
-	const stopped = new Promise<'stop'>((resolve) => (stopRequested = () => resolve('stop')));
+	const stopping = new AbortController();
+	const stopped = new Promise<'stop'>((resolve) => stopping.signal.addEventListener('abort', () => resolve('stop')));
+	const stopRequested = () => stopping.abort();
 	let signalled = false;
 	let setUp = false;
 	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -116,7 +83,7 @@ async function main(): Promise<number> {
 	log('Starting the provider simulators and a real n8n (the first run installs n8n 2.41.1: about 8 minutes, once)…');
 	const setup = await setUpDemo(ui ? { editorPort: port } : {});
 	setUp = true;
-	let child: ChildProcess | undefined;
+	let server: N8nServer | undefined;
 	try {
 		log(`Simulators: JAS ${setup.sims.jas.url}, Partner ${setup.sims.partner.url}, JTL-FFN ${setup.sims.jtl.url}`);
 		log('Running the example workflow in n8n…');
@@ -126,25 +93,25 @@ async function main(): Promise<number> {
 
 		log('');
 		log(`Starting the n8n editor on http://localhost:${port} …`);
-		const { n8nBin, nodeBinDir } = await ensureN8n();
-		// detached: n8n leads its own process group, so stopping it also stops its task runner.
-		child = spawn(`${nodeBinDir}/node`, [n8nBin, 'start'], { env: setup.n8n.env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
-		const exited = new Promise<'exit'>((resolve) => child!.once('exit', () => resolve('exit')));
-		await Promise.race([waitUntilReady(child, port), stopped.then(() => undefined)]);
-		if (signalled) return 130;
+		server = await startN8nServer(setup.n8n, { port, host: 'localhost', stdio: 'inherit', signal: stopping.signal }).catch((error: unknown) => {
+			if (signalled) return undefined;
+			throw new DemoError(error instanceof Error ? `${error.message}; see its messages above` : String(error));
+		});
+		if (!server) return 130;
+		const exited = server.exited.then(() => 'exit' as const);
 		log('');
-		log(`n8n editor ready: http://localhost:${port}   (Ctrl-C stops n8n and the simulators)`);
+		log(`n8n editor ready: ${server.url}   (Ctrl-C stops n8n and the simulators)`);
 		log('Create the owner account (any email and password: this is a throwaway instance),');
 		log('then open the workflow "JAS Request demo" and press "Execute workflow".');
 		log(`n8n data folder: ${setup.n8n.userFolder}`);
 		const why = await Promise.race([exited, stopped]);
 		if (why === 'exit') {
-			log(`n8n stopped by itself (exit ${child.exitCode ?? child.signalCode}).`);
+			log(`n8n stopped by itself (exit ${server.child.exitCode ?? server.child.signalCode}).`);
 			return 1;
 		}
 		return 0;
 	} finally {
-		if (child) await stopGroup(child);
+		if (server) await server.stop();
 		await setup.close();
 		if (ui) log('Stopped n8n and the simulators.');
 	}

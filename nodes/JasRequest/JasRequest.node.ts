@@ -15,7 +15,8 @@ export class JasRequest implements INodeType {
 		icon: { light: 'file:jasRequest.svg', dark: 'file:jasRequest.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
+		// The URL as written: an expression URL shows its template (GET /orders/{{ $json.id }}), not an empty subtitle.
+		subtitle: '={{$parameter["method"] + " " + String($rawParameter["url"] || "").replace(/^=/, "")}}',
 		description: 'Call any JAS, partner or JTL-FFN API endpoint; every item goes to one output by outcome',
 		defaults: { name: 'JAS Request' },
 		usableAsTool: true,

@@ -2,12 +2,11 @@
  * What a user sees in the n8n editor, through a real `n8n start`: the node listed with its outputs and
  * credentials, and the credential Test button telling whether a client id and secret work.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-
 import { DEMO_CLIENTS, type Simulator, startJasSimulator, startPartnerSimulator } from '../../tools/simulators';
 import { createN8nInstance, type N8nInstance } from '../../tools/n8n/instance';
-import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
+import { packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { freePort } from '../../tools/n8n/process';
+import { type N8nServer, startN8nServer } from '../../tools/n8n/server';
 
 jest.setTimeout(5 * 60_000);
 
@@ -15,41 +14,24 @@ let jas: Simulator;
 let partner: Simulator;
 let n8n: N8nInstance;
 let tarball: string;
-let server: ChildProcess;
-let base: string;
-let cookie = '';
+let server: N8nServer;
 
-const api = async (path: string, init: RequestInit = {}) =>
-	await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', 'browser-id': 'e2e', cookie, ...(init.headers ?? {}) } });
+const api = async (path: string, init: RequestInit = {}) => await server.rest(path, init);
 
 beforeAll(async () => {
 	[jas, partner] = await Promise.all([startJasSimulator(), startPartnerSimulator()]);
-	const { n8nBin } = await ensureN8n();
 	tarball = await packPackage();
 	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
 	await n8n.importCredentials([
 		{ id: 'jasEditorCred1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: jas.url, ...DEMO_CLIENTS.jas } },
 		{ id: 'partnerEditorCred1', name: 'Partner', type: 'partnerOAuth2Api', data: { baseUrl: partner.url, ...DEMO_CLIENTS.partner } },
 	]);
-	const port = await freePort();
-	base = `http://127.0.0.1:${port}`;
-	server = spawn(n8nBin, ['start'], { env: { ...n8n.env, N8N_PORT: String(port) }, stdio: 'ignore' });
-	for (let i = 0; i < 120; i++) {
-		const ready = await fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false);
-		if (ready) break;
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
-	}
-	const setup = await api('/rest/owner/setup', {
-		method: 'POST',
-		body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-123' }),
-	});
-	expect(setup.status).toBe(200);
-	cookie = setup.headers.get('set-cookie')?.split(';')[0] ?? '';
+	server = await startN8nServer(n8n, { port: await freePort() });
+	await server.setUpOwner();
 });
 
 afterAll(async () => {
-	server?.kill('SIGTERM');
-	await new Promise((resolve) => (server?.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+	await server?.stop();
 	await n8n?.close();
 	await removePackedPackage(tarball);
 	await Promise.all([jas?.close(), partner?.close()]);
@@ -85,9 +67,11 @@ describe.each([
 		expect(await test(client.clientSecret)).toEqual({ status: 'OK', message: 'Connection successful!' });
 	});
 
-	it('says it failed for a wrong secret, without echoing it', async () => {
+	it('says what to fix for a wrong secret, without echoing it', async () => {
 		const result = await test('wrong-secret-4c1f9e');
 		expect(result.status).toBe('Error');
+		expect(result.message).toContain('rejected the client (401)');
+		expect(result.message).toContain('Check the Client ID and Client Secret');
 		expect(result.message).not.toContain('wrong-secret-4c1f9e');
 	});
 });

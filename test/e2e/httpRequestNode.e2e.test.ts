@@ -170,7 +170,8 @@ it('JAS: a wrong client secret fails with a message that names the credential an
 	const execution = await n8n.execute('wfjas3');
 
 	expect(execution.status).toBe('error');
-	// n8n's headline is its own ("Authorization failed - please check your credentials"); ours is the description.
+	// The headline is the credential's own message, not n8n's generic "Authorization failed - please check your credentials".
+	expect(execution.error?.message).not.toContain('Authorization failed');
 	const text = errorText(execution.error);
 	expect(text).toContain('JAS OAuth2 API');
 	expect(text).toMatch(/Check the Client ID and Client Secret/i);

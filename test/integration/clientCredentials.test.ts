@@ -2,7 +2,7 @@
  * JAS and Partner credentials against the provider simulators: the documented token requests, every
  * documented error, malformed answers, single-flight under load, and no secret in any error.
  */
-import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
+import { type ICredentialDataDecryptedObject, type IHttpRequestHelper, type JsonObject, NodeApiError } from 'n8n-workflow';
 
 import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
 import { PartnerOAuth2Api } from '../../credentials/PartnerOAuth2Api.credentials';
@@ -205,6 +205,28 @@ describe('credential classes: preAuthentication', () => {
 			const renewed = await type.preAuthentication!.call(helper, { ...creds, accessToken: String(first.accessToken) });
 			expect(renewed.accessToken).not.toBe(first.accessToken);
 			expect(sim.stats.tokenRequests).toBe(2);
+		} finally {
+			await sim.close();
+		}
+	});
+
+	// n8n wraps the hook's error in NodeApiError; the message must survive that wrapping (the Test button shows it).
+	it.each([
+		['JAS', new JasOAuth2Api(), startJasSimulator, DEMO_CLIENTS.jas, 'rejected the client (401)'],
+		['Partner', new PartnerOAuth2Api(), startPartnerSimulator, DEMO_CLIENTS.partner, 'rejected the client (401)'],
+		['JAS without subscription', new JasOAuth2Api(), startJasSimulator, DEMO_CLIENTS.jasNoSubscription, 'denied access (403)'],
+	] as const)('%s: a refused secret fails with the precise message, also inside n8n NodeApiError', async (_name, type, start, client, expected) => {
+		const sim = await start();
+		try {
+			const wrong = client === DEMO_CLIENTS.jasNoSubscription ? client.clientSecret : 'wrong-secret-4c1f9e';
+			const failure = await type.preAuthentication!.call(helper, { baseUrl: sim.url, clientId: client.clientId, clientSecret: wrong, accessToken: '' }).then(
+				() => undefined,
+				(error: unknown) => error as Error,
+			);
+			expect(failure?.message).toContain(expected);
+			const shown = new NodeApiError({ id: '1', name: 'Temp-Node', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} }, failure as unknown as JsonObject);
+			expect(shown.message).toBe(failure?.message);
+			expect(shown.message).not.toContain(wrong);
 		} finally {
 			await sim.close();
 		}

@@ -1,6 +1,7 @@
 /**
  * JTL-FFN (docs/providers.md#jtl-ffn): authorization-code grant. GET /authorize auto-approves as the demo user and redirects with a
- * single-use code; POST /token authenticates the client by HTTP Basic only and issues an access token plus a
+ * single-use code (or, with requireConsent(true), first shows a login/consent page whose Approve / Deny links come
+ * back with decision=approve|deny, as a user in a browser would see it); POST /token authenticates the client by HTTP Basic only and issues an access token plus a
  * single-use, rotating refresh token. The API under /api/v1 checks the ffn.{merchant,fulfiller}.{read,write} scopes.
  */
 import { echoReply, offsetPage } from './apiRoutes';
@@ -60,6 +61,26 @@ function errorPage(status: number, message: string, headers?: Record<string, str
 	};
 }
 
+/** The page a user sees before approving: who is logged in, what the client asks for, Approve / Deny. */
+function consentPage(clientId: string, scopes: string[], url: URL): Reply {
+	const choice = (decision: string): string => {
+		const next = new URL(url);
+		next.searchParams.set('decision', decision);
+		return escapeHtml(next.pathname + next.search);
+	};
+	const items = scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+	return {
+		status: 200,
+		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+		raw:
+			`<!DOCTYPE html><html><head><title>JTL-FFN: authorize access</title></head>` +
+			`<body style="font-family:sans-serif;max-width:32em;margin:3em auto"><h1>JTL-FFN (simulator)</h1>` +
+			`<p>Logged in as <b>${escapeHtml(JTL_DEMO_USER_ID)}</b>.</p>` +
+			`<p>The application <b>${escapeHtml(clientId)}</b> asks for access to:</p><ul>${items}</ul>` +
+			`<p><a id="approve" href="${choice('approve')}">Approve</a> &nbsp; <a id="deny" href="${choice('deny')}">Deny</a></p></body></html>`,
+	};
+}
+
 function redirectTo(uri: string, params: Record<string, string | null>): Reply {
 	const url = new URL(uri);
 	for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
@@ -85,7 +106,8 @@ function basicCredentials(header: string | undefined): Array<{ id: string; secre
 }
 
 /** Per-instance JTL state and handlers. */
-function jtlSpec(): ProviderSpec {
+function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void } {
+	let consentRequired = false;
 	const codes = new Map<string, CodeGrant>();
 	const refreshTokens = new Map<string, RefreshGrant>();
 
@@ -107,7 +129,10 @@ function jtlSpec(): ProviderSpec {
 		if (scopes.length === 0) return fail('invalid_scope', 'scope is required');
 		const notAllowed = scopes.filter((s) => !allowedScopes(client).includes(s));
 		if (notAllowed.length > 0) return fail('invalid_scope', `Scope not allowed for this client: ${notAllowed.join(' ')}`);
-		// The demo user is always logged in and approves every allowed scope.
+		// The demo user is always logged in; without consent required, they approve every allowed scope at once.
+		const decision = q.get('decision');
+		if (decision === 'deny') return fail('access_denied', 'The user denied the request');
+		if (decision !== 'approve' && consentRequired) return consentPage(client.clientId, scopes, url);
 		const code = randomSecret(32);
 		codes.set(code, { clientId: client.clientId, redirectUri, scopes, expiresAt: Date.now() + CODE_TTL_MS });
 		return redirectTo(redirectUri, { code, state });
@@ -247,6 +272,7 @@ function jtlSpec(): ProviderSpec {
 			return authorize(ctx, req.url);
 		},
 		apiRoute: (_ctx, req) => api(req),
+		requireConsent: (on) => (consentRequired = on),
 	};
 }
 
@@ -286,6 +312,7 @@ async function authorizeAndExchange(
 }
 
 export async function startJtlSimulator(options?: SimulatorOptions): Promise<JtlSimulator> {
-	const { simulator } = await startSimulator(jtlSpec(), options);
-	return { ...simulator, authorizeAndExchange: (p) => authorizeAndExchange(simulator.url, p) };
+	const spec = jtlSpec();
+	const { simulator } = await startSimulator(spec, options);
+	return { ...simulator, authorizeAndExchange: (p) => authorizeAndExchange(simulator.url, p), requireConsent: spec.requireConsent };
 }

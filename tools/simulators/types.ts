@@ -112,4 +112,6 @@ export interface JtlSimulator extends Simulator {
 		redirectUri: string;
 		scope: string;
 	}): Promise<JtlTokenResponse>;
+	/** true: GET /authorize shows a login/consent page (Approve / Deny) instead of approving at once. Default false. */
+	requireConsent(on: boolean): void;
 }

@@ -13,7 +13,9 @@ import type {
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
 import { n8nTokenHttp } from './tokenHttp';
 import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { settle } from '../http/settle';
 import { trimTrailingSlashes } from '../http/url';
+import { redact } from '../secrets';
 
 export interface ClientCredentialsProvider {
 	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
@@ -113,8 +115,20 @@ export async function preAuthenticate(
 }
 
 /**
+ * What preAuthentication throws when no token could be had: the message alone. n8n wraps a hook's error in its
+ * NodeApiError, which replaces the message of any error carrying an HTTP status (our TokenError has one) by a generic
+ * "Authorization failed - please check your credentials": the Test button and the HTTP Request node would show that
+ * instead of what to fix. The message is redacted against the client secret once more, whatever its source.
+ */
+export function preAuthenticationError(error: unknown, credentials: ICredentialDataDecryptedObject): Error {
+	const message = error instanceof Error ? error.message : String(error);
+	return new Error(redact(message, [typeof credentials.clientSecret === 'string' ? credentials.clientSecret : undefined]));
+}
+
+/**
  * The Test button: repeats the documented token request itself, so it answers exactly "do this client
- * id and secret work". (n8n runs preAuthentication first, whose errors already say what to fix.)
+ * id and secret work". n8n runs preAuthentication first; when that fails, its message (see preAuthenticationError)
+ * is what the dialog shows, and these rules are only the fallback.
  */
 export function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
 	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.endpointPath}"}}`;
@@ -150,7 +164,9 @@ export function clientCredentialsType(
 ): Required<Pick<ICredentialType, 'preAuthentication' | 'authenticate'>> {
 	return {
 		async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-			return await preAuthenticate(this, provider, credentials);
+			const outcome = await settle(preAuthenticate(this, provider, credentials));
+			if (!outcome.ok) throw preAuthenticationError(outcome.error, credentials);
+			return outcome.value;
 		},
 		authenticate: {
 			type: 'generic',
