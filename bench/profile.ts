@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { workflowNode } from '../scripts/demo/workflow';
+import { echoLoadWorkflow } from '../scripts/demo/workflow';
 import { packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/install';
 import { createN8nInstance } from '../tools/n8n/instance';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
@@ -121,32 +121,9 @@ async function main(): Promise<void> {
 		await n8n.importCredentials([
 			{ id: 'profileCred1', name: 'JAS profile', type: 'jasOAuth2Api', data: { baseUrl: sim.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
 		]);
-		const paths = Array.from({ length: ITEMS }, (_, i) => ({ path: `/api/echo?n=${i}` }));
 		for (const concurrency of CONCURRENCIES) {
 			const id = `profileC${concurrency}`;
-			await n8n.importWorkflow({
-				id,
-				name: `profile c${concurrency}`,
-				nodes: [
-					workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-					workflowNode('Items', 'n8n-nodes-base.set', 3.4, [200, 0], { mode: 'raw', jsonOutput: JSON.stringify({ paths }) }),
-					workflowNode('Split', 'n8n-nodes-base.splitOut', 1, [400, 0], { fieldToSplitOut: 'paths' }),
-					workflowNode(
-						'Request',
-						'n8n-nodes-jas.jasRequest',
-						1,
-						[600, 0],
-						{ authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { concurrency } },
-						{ credentials: { jasOAuth2Api: { id: 'profileCred1', name: 'JAS profile' } } },
-					),
-				],
-				connections: {
-					Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-					Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-					Split: { main: [[{ node: 'Request', type: 'main', index: 0 }]] },
-				},
-				settings: { executionOrder: 'v1' },
-			});
+			await n8n.importWorkflow(echoLoadWorkflow(id, `profile c${concurrency}`, ITEMS, 'Request', { id: 'profileCred1', name: 'JAS profile' }, { concurrency }));
 			const dir = await mkdtemp(join(tmpdir(), 'jas-profile-'));
 			try {
 				n8n.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100`;

@@ -105,9 +105,14 @@ function readableParameter(ctx: IExecuteFunctions, name: string, index: number):
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The answer's media type without parameters ('' when none was sent). */
+function mimeTypeOf(response: HttpResponse): string {
+	return headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+}
+
 /** Whether a successful answer is a file a model cannot read (auto format): a type that is neither JSON nor text. */
 function isBinaryAnswer(response: HttpResponse): boolean {
-	const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+	const mimeType = mimeTypeOf(response);
 	return mimeType !== '' && !TEXT_TYPES.test(mimeType);
 }
 
@@ -198,7 +203,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const successItems = async (index: number, response: HttpResponse, text: string, body: unknown): Promise<INodeExecutionData[] | string> => {
 		const meta = { status: response.status, statusText: statusTextFor(response.status), headers: response.headers };
 		if (settings.responseFormat === 'file') {
-			const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+			const mimeType = mimeTypeOf(response);
 			const json = settings.fullResponse ? { statusCode: meta.status, statusMessage: meta.statusText, headers: safeHeaders(response.headers) } : {};
 			const file = await settle(
 				exit.file(index, response.stream!, {
@@ -259,8 +264,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 				});
 			if (tool && settings.responseFormat === 'auto' && isBinaryAnswer(outcome.response)) {
 				const { response } = outcome;
-				const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
-				return { output, items, tool: { kind: 'file', status: response.status, fileName: fileNameOf(response), mimeType, size: formatBytes(response.body.length) } };
+				return { output, items, tool: { kind: 'file', status: response.status, fileName: fileNameOf(response), mimeType: mimeTypeOf(response), size: formatBytes(response.body.length) } };
 			}
 			const text = settings.responseFormat === 'file' ? '' : bodyText(outcome.response.body, outcome.response.headers);
 			const body = parseText(text, outcome.response.headers, settings.responseFormat);

@@ -33,6 +33,37 @@ export const workflowNode = (name: string, type: string, typeVersion: number, po
 	...extra,
 });
 
+/**
+ * Start → Set (`count` paths /api/echo?n=…) → Split Out → JAS Request `nodeName` GETting each item's path: many items
+ * through the node in one execution, as the versions load test and the CPU profile need.
+ */
+export function echoLoadWorkflow(id: string, name: string, count: number, nodeName: string, credential: { id: string; name: string }, options: Record<string, unknown>) {
+	const paths = Array.from({ length: count }, (_, i) => ({ path: `/api/echo?n=${i}` }));
+	return {
+		id,
+		name,
+		nodes: [
+			workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
+			workflowNode('Items', 'n8n-nodes-base.set', 3.4, [200, 0], { mode: 'raw', jsonOutput: JSON.stringify({ paths }) }),
+			workflowNode('Split', 'n8n-nodes-base.splitOut', 1, [400, 0], { fieldToSplitOut: 'paths' }),
+			workflowNode(
+				nodeName,
+				'n8n-nodes-jas.jasRequest',
+				1,
+				[600, 0],
+				{ authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options },
+				{ credentials: { jasOAuth2Api: credential } },
+			),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 export function demoWorkflow(id = 'jasDemoWorkflow1') {
 	const nodes = [
 		workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 200], {}),

@@ -5,7 +5,7 @@
  * (the README's "Supported n8n versions" table comes from them).
  */
 import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
-import { CREDENTIAL_IDS, workflowNode } from '../../scripts/demo/workflow';
+import { CREDENTIAL_IDS, echoLoadWorkflow } from '../../scripts/demo/workflow';
 import { outputItems } from '../../tools/n8n/executions';
 import { N8N_VERSIONS } from '../../tools/n8n/install';
 import { manualWorkflow } from '../../tools/n8n/instance';
@@ -29,30 +29,7 @@ describe.each(versions)('n8n %s', (version) => {
 	});
 
 	it('load: 2,000 items at concurrency 20 with 2-second tokens, renewed ahead of expiry (no expired-token 401)', async () => {
-		const items = Array.from({ length: 2_000 }, (_, i) => ({ path: `/api/echo?n=${i}` }));
-		const workflow = {
-			id: 'jasVersionLoad1',
-			name: 'versions load',
-			nodes: [
-				workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-				workflowNode('Items', 'n8n-nodes-base.set', 3.4, [200, 0], { mode: 'raw', jsonOutput: JSON.stringify({ items }) }),
-				workflowNode('Split', 'n8n-nodes-base.splitOut', 1, [400, 0], { fieldToSplitOut: 'items' }),
-				workflowNode(
-					'JAS Request',
-					'n8n-nodes-jas.jasRequest',
-					1,
-					[600, 0],
-					{ authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { concurrency: 20 } },
-					{ credentials: { jasOAuth2Api: { id: CREDENTIAL_IDS.jas, name: 'JAS (simulator)' } } },
-				),
-			],
-			connections: {
-				Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-				Items: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-				Split: { main: [[{ node: 'JAS Request', type: 'main', index: 0 }]] },
-			},
-			settings: { executionOrder: 'v1' },
-		};
+		const workflow = echoLoadWorkflow('jasVersionLoad1', 'versions load', 2_000, 'JAS Request', { id: CREDENTIAL_IDS.jas, name: 'JAS (simulator)' }, { concurrency: 20 });
 		await demo.n8n.importWorkflow(workflow);
 		demo.sims.jas.setTokenLifetime(2);
 		demo.sims.jas.setLatency(20); // about 2 s of work at concurrency 20: the 2-second token must be renewed
