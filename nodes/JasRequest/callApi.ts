@@ -7,9 +7,10 @@ import type { EgressFilter } from '../shared/http/egress';
 import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
 import type { RateLimiter } from '../shared/http/rateLimit';
-import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from '../shared/http/retry';
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
+import { sleep } from '../shared/http/wait';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
@@ -107,6 +108,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;
-		if (!(await sleep(decision.delayMs, settings.signal))) return outcome;
+		if ((await sleep(decision.delayMs, { signal: settings.signal })) !== 'elapsed') return outcome;
 	}
 }

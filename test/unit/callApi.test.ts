@@ -6,7 +6,6 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import type { Authorizer } from '../../nodes/JasRequest/authorizers';
 import { callApi, type CallSettings } from '../../nodes/JasRequest/callApi';
-import { sleep as cancellableSleep } from '../../nodes/shared/http/retry';
 import type { PreparedRequest } from '../../nodes/JasRequest/requestBuilder';
 import { TokenError } from '../../nodes/shared/token/tokenErrors';
 import { resetDispatchersForTests } from '../../nodes/shared/http/pools';
@@ -278,18 +277,5 @@ describe('callApi', () => {
 		expect(outcome.kind === 'network' && outcome.error.code).toBe('aborted');
 		expect(outcome.attempts).toBe(1);
 		expect(seen).toHaveLength(0);
-	});
-});
-
-describe('sleep (retry.ts)', () => {
-	it('resolves true after the wait, false at once when aborted', async () => {
-		expect(await cancellableSleep(5)).toBe(true);
-		const controller = new AbortController();
-		const started = Date.now();
-		const sleeping = cancellableSleep(5_000, controller.signal);
-		controller.abort();
-		expect(await sleeping).toBe(false);
-		expect(Date.now() - started).toBeLessThan(200);
-		expect(await cancellableSleep(5_000, controller.signal)).toBe(false);
 	});
 });

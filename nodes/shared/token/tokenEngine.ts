@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 
 import { settle } from '../http/settle';
+import { waitFor } from '../http/wait';
 import { fingerprint } from '../secrets';
 import type { TokenSet } from './tokenRequest';
 
@@ -59,28 +60,10 @@ interface Entry {
 /** Pause between renewal attempts while the old token still works. */
 export const RENEWAL_RETRY_MS = 5_000;
 
-/** Settles with `promise`, or rejects as soon as `signal` aborts (the promise itself goes on for other waiters). */
-async function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) return await promise;
-	if (signal.aborted) throw abortError(signal);
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(abortError(signal));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
-}
-
-/** What a waiter whose execution was cancelled gets: an error with code 'aborted', like a cancelled request. */
-function abortError(signal: AbortSignal): Error {
-	const reason = signal.reason as { message?: unknown } | undefined;
-	return Object.assign(new Error(typeof reason?.message === 'string' && reason.message ? reason.message : 'The execution was cancelled'), {
-		code: 'aborted',
-	});
+/** What a waiter whose execution was cancelled is told (its code is 'aborted', like a cancelled request). */
+function cancelledMessage(signal: AbortSignal | undefined): string {
+	const reason = signal?.reason as { message?: unknown } | undefined;
+	return typeof reason?.message === 'string' && reason.message ? reason.message : 'The execution was cancelled';
 }
 
 /** Entries beyond this are pruned of expired tokens; one per credential identity is all that is needed. */
@@ -115,7 +98,7 @@ export class TokenEngine {
 				() => (entry.pending = entry.pending === pending ? undefined : entry.pending),
 			);
 		}
-		const waited = await settle(waitFor(entry.pending!, signal));
+		const waited = await settle(waitFor(entry.pending!, { signal }, () => cancelledMessage(signal)));
 		if (waited.ok) return waited.value;
 		// A failed renewal while the old token still works: keep using it, ask again a little later.
 		const cancelled = (waited.error as { code?: unknown } | null)?.code === 'aborted';

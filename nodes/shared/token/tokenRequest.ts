@@ -3,7 +3,8 @@
  * (JAS: form body, docs/providers.md#jas; Partner: JSON body, docs/providers.md#partner-api). No caching here: see tokenEngine.ts.
  */
 import { headerValue } from '../http/headers';
-import { decideRetry, parseRetryAfter, type RetryPolicy, sleep } from '../http/retry';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from '../http/retry';
+import { sleep } from '../http/wait';
 import { settle } from '../http/settle';
 import { tryParseUrl } from '../http/url';
 import { redact } from '../secrets';
