@@ -43,8 +43,29 @@ it('publish runs on a published GitHub release, after CI, with the OIDC token an
 	expect(publish).toMatch(/^ {4}uses: \.\/\.github\/workflows\/ci\.yml$/m);
 	expect(publish).toMatch(/^ {4}needs: checks$/m);
 	expect(publish).toMatch(/^ {6}id-token: write$/m);
-	expect(publish).toMatch(/^ {8}run: node scripts\/release\.js --ci/m);
+	expect(publish).toMatch(/^ {10}node scripts\/release\.js --ci /m);
 	expect(publish).toMatch(/^ {10}npm publish \.tmp\/release\/\*\.tgz --provenance --access public$/m);
 	// setup-node's registry-url writes an _authToken line that keeps npm from trying trusted publishing (OIDC).
 	expect(publish).not.toMatch(/^ +registry-url:/m);
+});
+
+/** The shell scripts of a workflow's `run:` keys, one string each (a `run: |` block with its indented lines). */
+function runScripts(text: string): string[] {
+	const lines = text.split('\n');
+	return lines.flatMap((line, index) => {
+		const match = /^( *)(?:- )?run: (.*)$/.exec(line);
+		if (!match) return [];
+		if (match[2] !== '|') return [match[2]];
+		const indent = match[1].length;
+		const end = lines.findIndex((next, at) => at > index && next.trim() !== '' && next.search(/\S/) <= indent);
+		return [lines.slice(index + 1, end < 0 ? undefined : end).join('\n')];
+	});
+}
+
+it('a script that pipes a command into another sets pipefail (GitHub runs `bash -e` without it: a failed check would pass)', () => {
+	const scripts = ['ci.yml', 'publish.yml'].flatMap((file) => runScripts(read(file)));
+	expect(scripts).toContain('bash .ci/run');
+	const piped = scripts.filter((script) => script.split('\n').some((line) => /(^|[^|])\|([^|]|$)/.test(line.replace(/#.*$/, ''))));
+	expect(piped.length).toBeGreaterThan(0);
+	expect(piped.filter((script) => !script.includes('set -o pipefail'))).toEqual([]);
 });
