@@ -10,7 +10,7 @@ import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
 import { redact } from '../shared/secrets';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
-import type { TokenHttp } from '../shared/token/tokenRequest';
+import { configSecrets, type TokenHttp } from '../shared/token/tokenRequest';
 
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
@@ -104,7 +104,7 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 
 	secrets(): string[] {
 		// Not just the cache's current token: one that went stale while its request ran must be scrubbed too.
-		return [this.settings.clientSecret, ...this.issued];
+		return [...configSecrets(this.settings), ...this.issued];
 	}
 }
 

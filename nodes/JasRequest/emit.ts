@@ -6,7 +6,7 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { headerValue } from '../shared/http/headers';
-import { formatBytes, type HttpResponse } from '../shared/http/send';
+import { ERROR_BODY_MAX_BYTES, formatBytes, type HttpResponse } from '../shared/http/send';
 import { displayUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
 import { type ErrorDetails, errorJson } from './errorItems';
@@ -104,12 +104,15 @@ export class Exit {
 
 	/** An error item on `output`. */
 	error(index: number, output: number, details: ErrorDetails): ItemResult {
+		const scrubber = this.clean();
 		const json = errorJson(this.outputName(output), {
 			...details,
+			// The transport reads a little past the cut: scrubbed first, then cut, no secret is left half shown.
+			body: typeof details.body === 'string' ? scrubber.cut(details.body, ERROR_BODY_MAX_BYTES) : details.body,
 			request: { method: details.request.method, url: displayUrl(details.request.url) },
 			headers: details.headers && safeHeaders(details.headers as Record<string, string | string[]>),
 		});
-		return { output, items: [{ json: this.clean().value(json), pairedItem: { item: index } }] };
+		return { output, items: [{ json: scrubber.value(json), pairedItem: { item: index } }] };
 	}
 
 	/**

@@ -4,7 +4,12 @@
  *
  * A secret is found in every spelling an API or a library may echo it in, mixed freely within one occurrence:
  * as is; percent-encoded (any case, `+` for space); JSON-escaped (`\/`, `\u002B`, fully `\u`-escaped); and in
- * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob).
+ * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob). Escapes nest to a
+ * fixed depth (`NESTING`): a callback URL inside a query parameter (`%252B`), JSON inside a JSON string (`\\u002B`).
+ *
+ * The rule wherever text is shortened: scrub, then cut (`Scrubber.cut`). Where someone else cut first (n8n's
+ * 100-character preview, a URL path split at `/`), no fragment of a secret survives either: any run of
+ * `FRAGMENT_LENGTH` characters of a secret's common spellings is redacted too (`Fragments`).
  */
 import { createHash } from 'node:crypto';
 
@@ -24,18 +29,27 @@ const hexByte = (byte: number) => byte.toString(16).padStart(2, '0');
 /** Matches a hex string in either case: `2b` → `2[bB]`. */
 const anyCaseHex = (hex: string) => hex.replace(/[a-f]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
 
-/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, and the short JSON escapes. */
+/**
+ * How deep escapes nest: a percent sign encoded again up to twice (`%25`, `%2525`), a backslash escaped again up to
+ * three times (1, 2, 4 or 8 of them) or percent-encoded. Deeper nesting is not an echo any API produces.
+ */
+const PERCENT = '%(?:25){0,2}';
+const BACKSLASH = `(?:\\\\{1,8}|${PERCENT}5[cC])`;
+/** The longest spelling of one character (4 UTF-8 bytes, each `%2525XX`): what a stream must hold back per character. */
+const LONGEST_CHAR_SPELLING = 4 * '%2525XX'.length;
+
+/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, and the short JSON escapes, nested. */
 function charPattern(char: string): string {
 	const spellings = [escapeRegex(char)];
 	const bytes = Buffer.from(char, 'utf8');
 	// Byte streams are matched as Latin-1: a non-ASCII character arrives as its UTF-8 bytes there.
 	if (bytes.length > 1) spellings.push(escapeRegex(bytes.toString('latin1')));
-	spellings.push(Array.from(bytes, (byte) => `%${anyCaseHex(hexByte(byte))}`).join(''));
+	spellings.push(Array.from(bytes, (byte) => `${PERCENT}${anyCaseHex(hexByte(byte))}`).join(''));
 	const code = char.codePointAt(0)!;
-	if (code <= 0xffff) spellings.push(`\\\\u${anyCaseHex(code.toString(16).padStart(4, '0'))}`);
-	if (char === ' ') spellings.push('\\+');
-	if (char === '/') spellings.push('\\\\/');
-	if (char === '"' || char === '\\') spellings.push(`\\\\${escapeRegex(char)}`);
+	if (code <= 0xffff) spellings.push(`${BACKSLASH}u${anyCaseHex(code.toString(16).padStart(4, '0'))}`);
+	// A form-encoded space is a `+`, which a second encoding turns into %2B.
+	if (char === ' ') spellings.push('\\+', `${PERCENT}2[bB]`);
+	if (char === '/' || char === '"' || char === '\\') spellings.push(`${BACKSLASH}${escapeRegex(char)}`);
 	return `(?:${spellings.join('|')})`;
 }
 
@@ -57,7 +71,9 @@ function base64Runs(secret: string): string[] {
 /** Base64 characters at the edges of a run that still carry bits of the secret (partial groups, padding). */
 const B64_EDGE = '[A-Za-z0-9+/_-]{0,3}';
 
-const base64Pattern = (run: string) => `${B64_EDGE}${escapeRegex(run)}${B64_EDGE}={0,2}`;
+/** A base64 run, its `+`, `/` and `=` also percent-encoded (an echoed Basic header inside a URL). */
+const base64Pattern = (run: string) =>
+	`${B64_EDGE}${Array.from(run, (c) => (/[+/=]/.test(c) ? `(?:${escapeRegex(c)}|${PERCENT}${anyCaseHex(hexByte(c.charCodeAt(0)))})` : c)).join('')}${B64_EDGE}={0,2}`;
 
 /** The regex source matching one secret in any supported spelling, escapes mixed freely. */
 function secretPattern(secret: string): string {
@@ -89,6 +105,68 @@ function literalForms(secret: string): string[] {
 	];
 }
 
+/** Fragments this long (or longer) of a secret's spellings are redacted wherever they appear. */
+export const FRAGMENT_LENGTH = 8;
+
+/**
+ * Every FRAGMENT_LENGTH-character window of the secrets' plain spellings (as is, percent- and form-encoded, once and
+ * twice, base64), found in one pass over a text: a bitmap of each window's first two characters rules out most
+ * positions before a window is compared. Not the \u-escaped forms: their windows are mostly escape syntax.
+ */
+class Fragments {
+	private readonly windows = new Set<string>();
+
+	private readonly starts = new Uint8Array(65536);
+
+	constructor(secrets: string[]) {
+		for (const secret of secrets) {
+			if (secret.length < FRAGMENT_LENGTH) continue;
+			const percent = encodeURIComponent(secret);
+			const forms = [secret, percent, encodeURIComponent(percent), new URLSearchParams([['', secret]]).toString().slice(1), ...base64Runs(secret)];
+			for (const form of forms) {
+				for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) {
+					this.windows.add(form.slice(i, i + FRAGMENT_LENGTH));
+					this.starts[Fragments.key(form, i)] = 1;
+				}
+			}
+		}
+	}
+
+	private static key(text: string, at: number): number {
+		return ((text.charCodeAt(at) << 8) ^ text.charCodeAt(at + 1)) & 0xffff;
+	}
+
+	/** The stretches of `text` covered by windows, merged, in order. */
+	private ranges(text: string, firstOnly = false): Array<[number, number]> {
+		const found: Array<[number, number]> = [];
+		if (this.windows.size === 0) return found;
+		for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
+			if (!this.starts[Fragments.key(text, i)] || !this.windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
+			const last = found[found.length - 1];
+			if (last && i <= last[1]) last[1] = i + FRAGMENT_LENGTH;
+			else found.push([i, i + FRAGMENT_LENGTH]);
+			if (firstOnly) break;
+		}
+		return found;
+	}
+
+	has(text: string): boolean {
+		return this.ranges(text, true).length > 0;
+	}
+
+	replace(text: string): string {
+		const found = this.ranges(text);
+		if (found.length === 0) return text;
+		let out = '';
+		let position = 0;
+		for (const [start, end] of found) {
+			out += text.slice(position, start) + REDACTED;
+			position = end;
+		}
+		return out + text.slice(position);
+	}
+}
+
 /**
  * Scrubs a growing set of secrets (tokens are added as they are issued) from text, parsed JSON values and keys,
  * and byte streams. Built once per execution; the combined pattern is rebuilt only when a secret is added.
@@ -109,6 +187,8 @@ export class Scrubber {
 
 	/** Characters that can start an escaped spelling (`+` only matters for secrets with a space). */
 	private escapeSignal = /[%\\]/;
+
+	private fragments = new Fragments([]);
 
 	constructor(secrets: Iterable<string | undefined | null> = []) {
 		this.add(...secrets);
@@ -133,9 +213,9 @@ export class Scrubber {
 			this.escapeSignal = sorted.some((secret) => secret.includes(' ')) ? /[%\\+]/ : /[%\\]/;
 			const b64 = new Set(sorted.flatMap(base64Runs));
 			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
-			// %XX per UTF-8 byte is the longest spelling: at most 12 characters per character of the secret
-			// (base64 runs are shorter, edges included).
-			this.maxMatchLength = 12 * sorted[0].length + 8;
+			this.fragments = new Fragments(sorted);
+			// Base64 runs are shorter than the percent spelling, edges included.
+			this.maxMatchLength = LONGEST_CHAR_SPELLING * sorted[0].length + 8;
 		}
 		return this.pattern;
 	}
@@ -147,15 +227,28 @@ export class Scrubber {
 	 */
 	mayContain(text: string): boolean {
 		if (!this.regex() || text.length < MIN_SECRET_LENGTH) return false;
+		return this.mayHoldWhole(text) || this.fragments.has(text);
+	}
+
+	private mayHoldWhole(text: string): boolean {
 		return this.literals.some((form) => text.includes(form)) || this.escapeSignal.test(text);
 	}
 
-	/** `text` with every secret replaced by `[redacted]`. */
+	/** `text` with every secret, and every fragment of one, replaced by `[redacted]`. */
 	text(text: string): string {
 		const regex = this.regex();
-		if (!regex || !this.mayContain(text)) return text;
-		regex.lastIndex = 0;
-		return regex.test(text) ? text.replace(regex, REDACTED) : text;
+		if (!regex || text.length < MIN_SECRET_LENGTH) return text;
+		let out = text;
+		if (this.mayHoldWhole(text)) {
+			regex.lastIndex = 0;
+			if (regex.test(text)) out = text.replace(regex, REDACTED);
+		}
+		return this.fragments.replace(out);
+	}
+
+	/** The rule wherever text is shortened: `text` scrubbed first, then cut to `maxLength` characters. */
+	cut(text: string, maxLength: number): string {
+		return this.text(text).slice(0, Math.max(0, maxLength));
 	}
 
 	/**
@@ -240,6 +333,11 @@ export class Scrubber {
 /** `text` with each of `secrets` redacted (one-off use, e.g. a credential's own error message). */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
 	return new Scrubber(secrets).text(text);
+}
+
+/** `text` redacted, then cut to `maxLength` (one-off use, as `redact`). */
+export function redactAndCut(text: string, maxLength: number, secrets: ReadonlyArray<string | undefined | null>): string {
+	return new Scrubber(secrets).cut(text, maxLength);
 }
 
 /** Headers that carry credentials and never leave the package in an output or message. */

@@ -192,6 +192,22 @@ describe('3. secrets in URLs and file names the API chose', () => {
 		const names = result.outputs[OUT.success].map((item) => item.binary?.data.fileName);
 		expect(names).toEqual(['[redacted]', '[redacted].pdf']);
 	});
+	it('no fragment of the token names a file: a redirect to /files/<token> with the token\'s "/" kept', async () => {
+		api.handle = (req, res, url) => {
+			if (url.pathname === '/download') {
+				res.writeHead(302, { Location: `/files/${encodeURI(bearerOf(req))}` });
+				res.end();
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+			res.end('bytes');
+		};
+		const result = await run(api, [{ path: '/download' }], { options: { responseFormat: 'file' } });
+		const name = String(result.outputs[OUT.success][0].binary?.data.fileName);
+		const token = api.tokens[api.tokens.length - 1];
+		for (let i = 0; i + 8 <= token.length; i++) expect(name).not.toContain(token.slice(i, i + 8));
+		expect(name).toContain('[redacted]');
+	});
 });
 
 describe('4. token endpoint redirects', () => {
@@ -491,5 +507,51 @@ describe('10. small correctness gaps', () => {
 		const result = await run(api, Array.from({ length: 12 }, () => ({ path: '/x' })), { options: { timeout: '={{ 0 }}', concurrency: '={{ "5" }}' } });
 		expect(result.outputs[OUT.success]).toHaveLength(12);
 		expect(maxInFlight).toBe(5);
+	});
+});
+
+describe('11. scrub, then cut: nested encodings, cuts and the Token URL', () => {
+	/** Every 8-character piece of `token`, in every spelling a reader could decode from `text`. */
+	const expectNoFragment = (text: string, token: string) => {
+		let decoded = text;
+		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
+		for (let i = 0; i + 8 <= token.length; i++) expect(decoded).not.toContain(token.slice(i, i + 8));
+	};
+
+	it('a token percent-encoded twice (a callback URL in a query parameter) is scrubbed from error.body and from text files', async () => {
+		api.handle = (req, res, url) => {
+			const nested = encodeURIComponent(`https://app.example/cb?token=${encodeURIComponent(bearerOf(req))}`);
+			res.writeHead(url.pathname === '/error' ? 400 : 200, { 'Content-Type': url.pathname === '/error' ? 'application/json' : 'text/plain' });
+			res.end(url.pathname === '/error' ? JSON.stringify({ message: `go to /login?return=${nested}` }) : `return=${nested}\n`);
+		};
+		const failed = await run(api, [{ path: '/error' }]);
+		const token = api.tokens[api.tokens.length - 1];
+		expectNoFragment(JSON.stringify(errorOf(failed.outputs[OUT.client][0]).body), token);
+		const file = await run(api, [{ path: '/file.txt' }], { options: { responseFormat: 'file' } });
+		const text = (await binaryBuffer(file.outputs[OUT.success][0], 'data')).toString('utf8');
+		expect(text).toContain('[redacted]');
+		expectNoFragment(text, token);
+	});
+
+	it('an error body over 1 MB is scrubbed before it is cut: a token straddling the cut leaves nothing', async () => {
+		let straddle = 0;
+		api.handle = (req, res) => {
+			res.writeHead(400, { 'Content-Type': 'text/plain' });
+			res.end(`${'a'.repeat(1024 * 1024 - straddle)}${bearerOf(req)}${'b'.repeat(1000)}`);
+		};
+		for (straddle of [10, 20]) {
+			const result = await run(api, [{ path: '/huge-error' }]);
+			const body = String(errorOf(result.outputs[OUT.client][0]).body);
+			expect(body.length).toBeLessThanOrEqual(1024 * 1024);
+			expectNoFragment(body, api.tokens[api.tokens.length - 1]);
+		}
+	});
+
+	it('a password in the Token URL is never printed', async () => {
+		const tokenUrl = `http://client:pa55-w0rd-in-url@127.0.0.1:${new URL(api.url).port}/oauth2/token`;
+		api.handle = (_req, res) => res.end('{}');
+		const result = await run(api, [{ path: '/x' }], {}, { credentials: { baseUrl: api.url, tokenUrl, ...CLIENT } });
+		expect(JSON.stringify(result.outputs)).not.toContain('pa55-w0rd');
+		expect(errorOf(result.outputs[OUT.auth][0]).source).toBe('token');
 	});
 });

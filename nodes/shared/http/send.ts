@@ -159,7 +159,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					// so a 503 stays a 503 (and is retried) whatever it carries.
 					responseBody =
 						response.statusCode >= 400
-							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES), target, true)
+							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES) + ERROR_BODY_SCRUB_MARGIN_BYTES, target, true)
 							: await readLimited(response, request.maxBodyBytes, target);
 				}
 			} catch (error) {
@@ -231,8 +231,13 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	}
 }
 
-/** The most of an error answer's body that is kept. */
-const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/** The most of an error answer's body that is shown (error.body), cut by the node after scrubbing. */
+export const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/**
+ * Read beyond that cut, so that a secret straddling it is still whole when the scrubber sees it (scrub, then cut):
+ * more than the longest spelling of any token.
+ */
+const ERROR_BODY_SCRUB_MARGIN_BYTES = 64 * 1024;
 
 /**
  * Reads a body into memory up to `maxBytes`; past it, fails with 'tooLarge', or with `cut` keeps what fits. Either

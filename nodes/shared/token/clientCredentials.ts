@@ -12,7 +12,7 @@ import type {
 
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
 import { n8nTokenHttp } from './tokenHttp';
-import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { type ClientCredentialsConfig, configSecrets, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
 import { settle } from '../http/settle';
 import { trimTrailingSlashes } from '../http/url';
 import { redact } from '../secrets';
@@ -122,7 +122,8 @@ export async function preAuthenticate(
  */
 export function preAuthenticationError(error: unknown, credentials: ICredentialDataDecryptedObject): Error {
 	const message = error instanceof Error ? error.message : String(error);
-	return new Error(redact(message, [typeof credentials.clientSecret === 'string' ? credentials.clientSecret : undefined]));
+	const secret = typeof credentials.clientSecret === 'string' ? credentials.clientSecret : '';
+	return new Error(redact(message, configSecrets({ clientSecret: secret, tokenUrl: typeof credentials.tokenUrl === 'string' ? credentials.tokenUrl.trim() : '' })));
 }
 
 /**
