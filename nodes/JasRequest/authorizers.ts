@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
 import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
+import { type WaitBounds, waitFor } from '../shared/http/wait';
 import { redact } from '../shared/secrets';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
@@ -17,10 +18,13 @@ export interface Authorizer {
 	readonly baseUrl: string;
 	/** Identifies the credential (never its secret): what a per-credential rate limit is keyed by. */
 	readonly identity: string;
-	/** A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this execution). */
-	getToken(): Promise<string>;
-	/** The API answered 401 to `token`: make sure the next getToken() returns another one. */
-	rejected(token: string): Promise<void>;
+	/**
+	 * A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this
+	 * execution), also when the item's own bounds (its Timeout, its execution's Stop) end its wait first.
+	 */
+	getToken(bounds?: WaitBounds): Promise<string>;
+	/** The API answered 401 to `token`: make sure the next getToken() returns another one (within the same bounds). */
+	rejected(token: string, bounds?: WaitBounds): Promise<void>;
 	/** Secrets to scrub from anything shown to the user. */
 	secrets(): string[];
 }
@@ -39,13 +43,13 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	protected abstract readonly label: string;
 
-	protected abstract fetchToken(): Promise<string>;
+	protected abstract fetchToken(bounds: WaitBounds): Promise<string>;
 
-	abstract rejected(token: string): Promise<void>;
+	protected abstract renew(token: string, bounds: WaitBounds): Promise<void>;
 
 	abstract secrets(): string[];
 
-	async getToken(): Promise<string> {
+	async getToken(bounds: WaitBounds = {}): Promise<string> {
 		if (this.failure) throw this.failure;
 		if (!this.baseUrl) {
 			this.failure = new TokenError(
@@ -55,12 +59,25 @@ abstract class MemoisingAuthorizer implements Authorizer {
 			throw this.failure;
 		}
 		try {
-			return await this.fetchToken();
+			return await this.fetchToken(bounds);
 		} catch (error) {
-			const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
-			if (!failure.transient) this.failure = failure;
-			throw failure;
+			throw this.remembered(error);
 		}
+	}
+
+	async rejected(token: string, bounds: WaitBounds = {}): Promise<void> {
+		try {
+			await this.renew(token, bounds);
+		} catch (error) {
+			throw this.remembered(error);
+		}
+	}
+
+	/** Any failure as a TokenError (a wait the item's bounds ended is a transient one), remembered when lasting. */
+	private remembered(error: unknown): TokenError {
+		const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
+		if (!failure.transient) this.failure = failure;
+		return failure;
 	}
 }
 
@@ -79,8 +96,6 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		credentials: ICredentialDataDecryptedObject,
 		private readonly http: TokenHttp,
 		private readonly engine: TokenEngine = tokenEngine,
-		/** The execution's cancel signal: ends this execution's wait for a shared token request, nothing else. */
-		private readonly signal?: AbortSignal,
 	) {
 		super();
 		this.label = provider.label;
@@ -92,13 +107,13 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		return this.settings.cacheKey;
 	}
 
-	protected async fetchToken(): Promise<string> {
-		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine, this.signal)).accessToken;
+	protected async fetchToken(bounds: WaitBounds): Promise<string> {
+		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine, bounds)).accessToken;
 		this.issued.add(token);
 		return token;
 	}
 
-	async rejected(token: string): Promise<void> {
+	protected async renew(token: string): Promise<void> {
 		this.engine.invalidate(this.settings.cacheKey, token);
 	}
 
@@ -167,17 +182,16 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		return this.now() >= expiresAt - margin;
 	}
 
-	protected async fetchToken(): Promise<string> {
+	protected async fetchToken(bounds: WaitBounds): Promise<string> {
 		if (!this.accessToken) {
 			throw new TokenError('config', 'Credential "JTL-FFN OAuth2 API" is not connected. Open the credential and click "Connect my account".');
 		}
-		if (this.refreshing) await this.refreshing;
-		else if (this.isStale()) await this.refresh(this.accessToken);
+		if (this.refreshing || this.isStale()) await this.refresh(this.accessToken, bounds);
 		return this.accessToken;
 	}
 
-	async rejected(token: string): Promise<void> {
-		await this.refresh(token);
+	protected async renew(token: string, bounds: WaitBounds): Promise<void> {
+		await this.refresh(token, bounds);
 	}
 
 	secrets(): string[] {
@@ -204,14 +218,23 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		return Infinity;
 	}
 
-	/** One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. */
-	private async refresh(staleToken: string): Promise<void> {
+	/**
+	 * One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. Each caller waits
+	 * within its own bounds: n8n's refresh cannot be cancelled (it goes on, and n8n saves what it gets), but an item
+	 * stops waiting at its Timeout, and every item at once on Stop.
+	 */
+	private async refresh(staleToken: string, bounds: WaitBounds): Promise<void> {
 		// A lasting refresh failure is not tried again by every later 401: the refresh token is spent or revoked.
 		if (this.failure) throw this.failure;
-		if (this.refreshing) return await this.refreshing;
-		if (staleToken !== this.accessToken) return;
-		this.refreshing = this.doRefresh().finally(() => (this.refreshing = undefined));
-		return await this.refreshing;
+		if (!this.refreshing) {
+			if (staleToken !== this.accessToken) return;
+			this.refreshing = this.doRefresh().finally(() => (this.refreshing = undefined));
+		}
+		await waitFor(this.refreshing, bounds, (why) =>
+			why === 'aborted'
+				? 'The execution was cancelled while the JTL-FFN token was being refreshed.'
+				: "The refresh of the JTL-FFN token did not finish within this item's Timeout (n8n's refresh goes on, and saves the new token when it arrives). Check that the JTL OAuth server answers, or raise the node's Timeout option.",
+		);
 	}
 
 	private async doRefresh(): Promise<void> {

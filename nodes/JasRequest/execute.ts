@@ -51,7 +51,7 @@ async function createAuthorizer(ctx: IExecuteFunctions, call: CallSettings): Pro
 	const credentials = await ctx.getCredentials(type);
 	if (type === 'jtlFfnOAuth2Api') return new JtlAuthorizer(ctx, credentials);
 	const provider = type === 'partnerOAuth2Api' ? PARTNER_PROVIDER : JAS_PROVIDER;
-	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }), undefined, call.signal);
+	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }));
 }
 
 function readRouting(ctx: IExecuteFunctions): Router {

@@ -109,9 +109,17 @@ function literalForms(secret: string): string[] {
 export const FRAGMENT_LENGTH = 8;
 
 /**
+ * A window that reads as ordinary text (lower-case letters, `-`, `_`, `.`, spaces) is not a fragment: a human-chosen
+ * secret such as `jas-demo-secret-7f3a9c` must not redact the client id `jas-demo-client` or a word of a message.
+ * Random secrets (tokens, generated secrets) almost never have 8 such characters in a row.
+ */
+const RANDOM_LOOKING = /[^a-z\s._-]/;
+
+/**
  * Every FRAGMENT_LENGTH-character window of the secrets' plain spellings (as is, percent- and form-encoded, once and
- * twice, base64), found in one pass over a text: a bitmap of each window's first two characters rules out most
- * positions before a window is compared. Not the \u-escaped forms: their windows are mostly escape syntax.
+ * twice, base64) that looks random, found in one pass over a text: a bitmap of each window's first two characters
+ * rules out most positions before a window is compared. Not the \u-escaped forms: their windows are mostly escape
+ * syntax.
  */
 class Fragments {
 	private readonly windows = new Set<string>();
@@ -125,7 +133,9 @@ class Fragments {
 			const forms = [secret, percent, encodeURIComponent(percent), new URLSearchParams([['', secret]]).toString().slice(1), ...base64Runs(secret)];
 			for (const form of forms) {
 				for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) {
-					this.windows.add(form.slice(i, i + FRAGMENT_LENGTH));
+					const window = form.slice(i, i + FRAGMENT_LENGTH);
+					if (!RANDOM_LOOKING.test(window)) continue;
+					this.windows.add(window);
 					this.starts[Fragments.key(form, i)] = 1;
 				}
 			}

@@ -65,9 +65,19 @@ function refresher(initial: IDataObject) {
 async function runJtl(
 	paths: string[],
 	tokenData: IDataObject,
-	options: { scopes?: string[]; apiUrl?: string; concurrency?: number; parameters?: IDataObject } = {},
+	options: {
+		scopes?: string[];
+		apiUrl?: string;
+		concurrency?: number;
+		parameters?: IDataObject;
+		/** Instead of the stand-in: what n8n's refresh does in the test (hang, fail, answer oddly). */
+		refresh?: (this: IExecuteFunctions, credentialsType: string) => Promise<IDataObject>;
+		signal?: AbortSignal;
+	} = {},
 ): Promise<RunNodeResult & { refreshes: number }> {
-	const { state, refreshOAuth2Token } = refresher(tokenData);
+	const standIn = refresher(tokenData);
+	const state = standIn.state;
+	const refreshOAuth2Token = options.refresh ?? standIn.refreshOAuth2Token;
 	const result = await runNode({
 		node: new JasRequest(),
 		parameters: {
@@ -90,6 +100,7 @@ async function runJtl(
 			},
 		},
 		helpersOverride: { refreshOAuth2Token } as unknown as Partial<IExecuteFunctions['helpers']>,
+		signal: options.signal,
 	});
 	return { ...result, refreshes: state.calls };
 }
@@ -187,4 +198,30 @@ it('scrubs a token that a refresh replaced while its request was running', async
 	expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 1]);
 	expect(result.refreshes).toBe(1);
 	expectNoSecret(result.outputs);
+});
+
+describe('a JTL refresh that never answers: the wait ends by the item\'s own limits', () => {
+	const never = async (): Promise<IDataObject> => await new Promise<IDataObject>(() => undefined);
+
+	it('Stop ends the execution at once, though n8n\'s refresh cannot be cancelled', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000); // within the margin: refreshed first
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 300);
+		const started = Date.now();
+		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh: never, signal: controller.signal, parameters: { options: { timeout: 60_000 } } }).catch(
+			(error: unknown) => error,
+		);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(result).toBeDefined();
+	});
+
+	it('Timeout ends each item\'s wait, on Auth Error with a message naming the Timeout', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000);
+		const started = Date.now();
+		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh: never, parameters: { options: { timeout: 400 } } });
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(result.outputs[OUT.auth]).toHaveLength(2);
+		expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/Timeout/);
+		expect(jtl.stats.apiRequests).toBe(0);
+	});
 });

@@ -200,3 +200,11 @@ describe('Scrubber: no fragment of a secret survives, and text is scrubbed befor
 		}
 	});
 });
+
+describe('Scrubber: ordinary text shared with a human-chosen secret is not a fragment', () => {
+	it('a client id and words that share 8 lower-case characters with the secret stay readable; its random part does not', () => {
+		const scrubber = new Scrubber(['jas-demo-secret-7f3a9c']);
+		expect(scrubber.text('client jas-demo-client, user jas-demo-user-46209')).toBe('client jas-demo-client, user jas-demo-user-46209');
+		expect(scrubber.text('cut: jas-demo-secret-7f')).toBe('cut: jas-demo-[redacted]');
+	});
+});

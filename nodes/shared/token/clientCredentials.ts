@@ -15,6 +15,7 @@ import { n8nTokenHttp } from './tokenHttp';
 import { type ClientCredentialsConfig, configSecrets, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
 import { settle } from '../http/settle';
 import { trimTrailingSlashes } from '../http/url';
+import type { WaitBounds } from '../http/wait';
 import { redact } from '../secrets';
 
 export interface ClientCredentialsProvider {
@@ -92,10 +93,10 @@ export async function getClientCredentialsToken(
 	settings: ClientCredentialsSettings,
 	http: TokenHttp,
 	engine: TokenEngine = tokenEngine,
-	/** The caller's cancel signal: ends only this caller's wait, never the shared request. */
-	signal?: AbortSignal,
+	/** The caller's Timeout and Stop: they end only this caller's wait, never the shared request. */
+	bounds: WaitBounds = {},
 ): Promise<CachedToken> {
-	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, signal);
+	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, bounds);
 }
 
 /**
