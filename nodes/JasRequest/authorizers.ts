@@ -3,15 +3,16 @@
  * JTL-FFN: the token n8n's OAuth2 machinery stored, refreshed through n8n (which persists the rotated
  * refresh token and serialises refreshes per credential, across processes).
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
-import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
+import { jtlApiBaseUrl, jtlTokenUrl } from '../shared/token/jtlEnvironment';
 import { type WaitBounds, waitFor } from '../shared/http/wait';
 import { redact } from '../shared/secrets';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
 import { configSecrets, type TokenHttp } from '../shared/token/tokenRequest';
+import { JTL_MARGIN_MS, type OAuthTokenData, refreshJtlToken } from './jtlRefresh';
 
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
@@ -123,18 +124,7 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 	}
 }
 
-export const JTL_CREDENTIAL_TYPE = 'jtlFfnOAuth2Api';
-
-const JTL_MARGIN_MS = 60_000;
-
-interface OAuthTokenData extends IDataObject {
-	access_token?: string;
-	refresh_token?: string;
-	expires_in?: number | string;
-	n8n_expires_at?: number | string;
-}
-
-type RefreshHelper = (this: IExecuteFunctions, credentialsType: string) => Promise<IDataObject>;
+export { JTL_CREDENTIAL_TYPE } from './jtlRefresh';
 
 export class JtlAuthorizer extends MemoisingAuthorizer {
 	readonly baseUrl: string;
@@ -154,6 +144,8 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialDataDecryptedObject,
+		/** For the check before each refresh (never follows redirects): the node's token transport. */
+		private readonly http: TokenHttp,
 		private readonly now: () => number = Date.now,
 	) {
 		super();
@@ -201,24 +193,6 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	}
 
 	/**
-	 * When a token from a refresh is due: its expires_in counted from when we asked (floored at a second), else a
-	 * new expiry n8n recorded, else never (a 401 then tells). An old expiry carried over from before the refresh
-	 * must not count: it would make every request refresh again.
-	 */
-	private dueAfterRefresh(fresh: OAuthTokenData, askedAt: number, previousExpiry: number): number {
-		const lifetimeMs = Number(fresh.expires_in) * 1000;
-		if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) {
-			const lifetime = Math.max(1_000, lifetimeMs);
-			return askedAt + lifetime - renewalMarginMs(lifetime, JTL_MARGIN_MS);
-		}
-		const expiresAt = Number(fresh.n8n_expires_at);
-		if (Number.isFinite(expiresAt) && expiresAt > askedAt && expiresAt !== previousExpiry) {
-			return expiresAt - renewalMarginMs(expiresAt - askedAt, JTL_MARGIN_MS);
-		}
-		return Infinity;
-	}
-
-	/**
 	 * One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. Each caller waits
 	 * within its own bounds: n8n's refresh cannot be cancelled (it goes on, and n8n saves what it gets), but an item
 	 * stops waiting at its Timeout, and every item at once on Stop.
@@ -240,46 +214,23 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	private async doRefresh(): Promise<void> {
 		const secrets = this.secrets();
 		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
-		const askedAt = this.now();
-		const previousExpiry = Number(this.tokenData.n8n_expires_at);
 		try {
-			const refreshHelper = (this.context.helpers as { refreshOAuth2Token?: RefreshHelper }).refreshOAuth2Token;
-			let fresh: OAuthTokenData;
-			if (typeof refreshHelper === 'function') {
-				fresh = (await refreshHelper.call(this.context, JTL_CREDENTIAL_TYPE)) as OAuthTokenData;
-				this.tokenData = { ...this.tokenData, ...fresh };
-			} else {
-				// Older n8n has no refresh helper: a request through n8n's own OAuth2 path makes n8n refresh
-				// (and persist) on the 401, then the stored credential holds the new token.
-				await this.context.helpers.httpRequestWithAuthentication.call(this.context, JTL_CREDENTIAL_TYPE, {
-					url: `${this.baseUrl}/v1/users/current`,
-					method: 'GET',
-				});
-				const credentials = await this.context.getCredentials(JTL_CREDENTIAL_TYPE);
-				fresh = (credentials.oauthTokenData as OAuthTokenData | undefined) ?? {};
-				this.tokenData = fresh;
-			}
-			this.refreshedDueAtMs = this.dueAfterRefresh(fresh, askedAt, previousExpiry);
+			const refreshed = await refreshJtlToken({
+				context: this.context,
+				tokenData: this.tokenData,
+				tokenUrl: jtlTokenUrl(this.credentials),
+				http: this.http,
+				baseUrl: this.baseUrl,
+				secrets,
+				now: this.now,
+			});
+			this.tokenData = refreshed.tokenData;
+			this.refreshedDueAtMs = refreshed.dueAtMs;
 		} catch (error) {
-			const reason = redact(error instanceof Error ? error.message : String(error), secrets);
 			// A spent or revoked refresh token does not heal: remembered for the run. Anything else (the OAuth server
 			// down, a timeout) may: the next item tries again.
-			const lasting = REFRESH_REJECTED.test(reason) || [400, 401, 403].includes(statusOf(error) ?? 0);
-			const failure = new TokenError(
-				lasting ? 'rejected' : 'network',
-				`Could not refresh the token of credential "JTL-FFN OAuth2 API": ${reason}. ${lasting ? 'Open the credential and reconnect it.' : 'If it persists, open the credential and reconnect it.'}`,
-			);
-			if (lasting) this.failure = failure;
-			throw failure;
+			if (error instanceof TokenError && !error.transient) this.failure = error;
+			throw error;
 		}
 	}
-}
-
-const REFRESH_REJECTED = /invalid_grant|invalid_client|unauthori[sz]ed_client|revoked|reconnect/i;
-
-/** The HTTP status an n8n or axios error carries, if any. */
-function statusOf(error: unknown): number | undefined {
-	const e = error as { httpCode?: unknown; status?: unknown; response?: { status?: unknown } } | null;
-	const value = Number(e?.httpCode ?? e?.status ?? e?.response?.status);
-	return Number.isFinite(value) ? value : undefined;
 }

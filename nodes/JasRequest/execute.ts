@@ -49,7 +49,7 @@ function callSettings(ctx: IExecuteFunctions, settings: RunSettings, egress: Egr
 async function createAuthorizer(ctx: IExecuteFunctions, call: CallSettings): Promise<Authorizer> {
 	const type = ctx.getNodeParameter('authentication', 0) as string;
 	const credentials = await ctx.getCredentials(type);
-	if (type === 'jtlFfnOAuth2Api') return new JtlAuthorizer(ctx, credentials);
+	if (type === 'jtlFfnOAuth2Api') return new JtlAuthorizer(ctx, credentials, transportTokenHttp({ egress: call.egress }));
 	const provider = type === 'partnerOAuth2Api' ? PARTNER_PROVIDER : JAS_PROVIDER;
 	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }));
 }
