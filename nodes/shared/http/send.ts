@@ -11,7 +11,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import { checkEgress, type EgressFilter, validateRedirect } from './egress';
 import { blockedMessage, classify, describeFailure, TransportError, type TransportErrorCode } from './errors';
 import { firstHeader } from './headers';
-import { dispatcherFor } from './pools';
+import { dispatcherFor, proxiesInUse } from './pools';
 import { reasonPhrase } from './statusText';
 import { displayUrl } from './url';
 import { parseTarget, TOKEN, validateHeaders } from './validation';
@@ -167,7 +167,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					throw error.code === 'blocked' ? fail('blocked', blockedMessage(target(), error.cause), error.cause) : error;
 				}
 				const code = abortedBy === 'caller' ? 'aborted' : abortedBy === 'timeout' ? 'timeout' : classify(error);
-				throw fail(code, describeFailure(code, target(), url, error, timeoutMs), error);
+				throw fail(code, describeFailure(code, target(), url, error, timeoutMs, proxiesInUse()), error);
 			}
 
 			if (responseBody !== undefined) {
