@@ -264,6 +264,57 @@ describe('4. token endpoint redirects', () => {
 	});
 });
 
+describe("4b. the credential in n8n's own nodes (HTTP Request node, Predefined Credential Type)", () => {
+	/** Asks n8n for an authenticated request to `target`, as the HTTP Request node does; returns what the server saw. */
+	class ForeignProbe implements INodeType {
+		description: INodeTypeDescription = {
+			displayName: 'Foreign Probe',
+			name: 'foreignProbe',
+			group: ['transform'],
+			version: 1,
+			description: 'test',
+			defaults: { name: 'Foreign Probe' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'jasOAuth2Api', required: true }],
+			properties: [],
+		};
+
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const targets = this.getInputData().map((item) => String(item.json.target));
+			const out: INodeExecutionData[] = [];
+			for (const target of targets) {
+				const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: target, json: true })) as IDataObject;
+				out.push({ json: body });
+			}
+			return [out];
+		}
+	}
+
+	it('adds the Bearer token for the API host only: a request to another host goes out without it', async () => {
+		const other = await startScripted();
+		const seen: string[] = [];
+		const record = (req: IncomingMessage, res: ServerResponse) => {
+			seen.push(`${req.headers.host} ${req.headers.authorization ? 'with' : 'without'} Authorization`);
+			res.end('{}');
+		};
+		other.handle = record;
+		api.handle = record;
+		try {
+			await runNode({
+				node: new ForeignProbe(),
+				parameters: {},
+				items: [{ json: { target: `${api.url}/mine` } }, { json: { target: `${other.url}/collect` } }],
+				credentials: { jasOAuth2Api: { baseUrl: api.url, ...CLIENT, renewalMarginSec: 60 } },
+				credentialTypes: [new JasOAuth2Api()],
+			});
+			expect(seen).toEqual([`${new URL(api.url).host} with Authorization`, `${new URL(other.url).host} without Authorization`]);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
 describe('5. a credential without an API host', () => {
 	it('JAS with an empty Base URL sends no token anywhere: every item goes to Auth Error saying to set the API URL', async () => {
 		const other = await startScripted();
