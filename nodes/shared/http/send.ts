@@ -76,7 +76,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		throw new TransportError('invalidRequest', `"${method.slice(0, 30)}" is not a valid HTTP method. Use GET, POST, PUT, PATCH, DELETE or HEAD.`);
 	}
 	let url = parseTarget(method, request.url);
-	validateHeaders(request.headers);
+	validateHeaders(request.headers, request.body);
 	const timeoutMs = request.timeoutMs;
 	if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
 		throw new TransportError('invalidRequest', `The timeout must be a number of milliseconds of 0 or more (0 = none); got ${String(timeoutMs)}.`);
