@@ -7,7 +7,7 @@ import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, Node
 
 import { headerValue } from '../shared/http/headers';
 import { ERROR_BODY_MAX_BYTES, formatBytes, type HttpResponse } from '../shared/http/send';
-import { displayUrl } from '../shared/http/url';
+import { displayUrl, tryParseUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
 import { type ErrorDetails, errorJson } from './errorItems';
 import { safeHeaders } from './responseBody';
@@ -82,7 +82,15 @@ export class Exit {
 		/** The secrets of this run so far (client secret, every token issued); read at each emit. */
 		private readonly secrets: () => Iterable<string>,
 		private readonly outputName: (output: number) => string,
+		/** The credential's API URL: in tool mode its host is hidden from the model in every spelling, like a secret. */
+		private readonly apiUrl: () => string | undefined = () => undefined,
 	) {}
+
+	/** Hides the API's host (name, and name:port) the way secrets are scrubbed: bare, percent-encoded, JSON-escaped. */
+	private hostHider(): Scrubber {
+		const url = tryParseUrl(this.apiUrl() ?? '');
+		return new Scrubber(url ? [url.host, url.hostname, url.hostname.toUpperCase()] : [], { replacement: '[host]', fragments: false });
+	}
 
 	private clean(): Scrubber {
 		return this.scrubber.add(...this.secrets());
@@ -148,7 +156,7 @@ export class Exit {
 	 */
 	tool(index: number, outcome: ToolOutcome, maxChars: number): INodeExecutionData {
 		const scrubber = this.clean();
-		const clean = scrubber.value(outcome);
+		const clean = this.hostHider().value(scrubber.value(outcome));
 		// The API's Content-Type as for a downloaded file: a plain type/subtype, or octet-stream.
 		const answer = toolAnswer(clean.kind === 'file' ? { ...clean, mimeType: fileMimeType(clean.mimeType, scrubber) } : clean, maxChars);
 		return { json: scrubber.value(answer), pairedItem: { item: index } };

@@ -140,7 +140,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const call = callSettings(ctx, settings, typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined);
 	let auth: Authorizer | undefined;
 	let router: Router | undefined;
-	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '');
+	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '', () => auth?.baseUrl);
 	const tool = readToolMode(ctx);
 	try {
 		// In tool mode every answer goes to output 0: the routing setting does not apply (an invalid rule included).

@@ -164,13 +164,13 @@ class Fragments {
 		return this.ranges(text, true).length > 0;
 	}
 
-	replace(text: string): string {
+	replace(text: string, replacement: string): string {
 		const found = this.ranges(text);
 		if (found.length === 0) return text;
 		let out = '';
 		let position = 0;
 		for (const [start, end] of found) {
-			out += text.slice(position, start) + REDACTED;
+			out += text.slice(position, start) + replacement;
 			position = end;
 		}
 		return out + text.slice(position);
@@ -200,7 +200,15 @@ export class Scrubber {
 
 	private fragments = new Fragments([]);
 
-	constructor(secrets: Iterable<string | undefined | null> = []) {
+	/** What a secret is replaced by. */
+	private readonly replacement: string;
+
+	/** Whether fragments count (off for values that are not secret but hidden, such as a host name in tool mode). */
+	private readonly withFragments: boolean;
+
+	constructor(secrets: Iterable<string | undefined | null> = [], options: { replacement?: string; fragments?: boolean } = {}) {
+		this.replacement = options.replacement ?? REDACTED;
+		this.withFragments = options.fragments ?? true;
 		this.add(...secrets);
 	}
 
@@ -223,7 +231,7 @@ export class Scrubber {
 			this.escapeSignal = sorted.some((secret) => secret.includes(' ')) ? /[%\\+]/ : /[%\\]/;
 			const b64 = new Set(sorted.flatMap(base64Runs));
 			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
-			this.fragments = new Fragments(sorted);
+			this.fragments = new Fragments(this.withFragments ? sorted : []);
 			// Base64 runs are shorter than the percent spelling, edges included.
 			this.maxMatchLength = LONGEST_CHAR_SPELLING * sorted[0].length + 8;
 		}
@@ -251,9 +259,9 @@ export class Scrubber {
 		let out = text;
 		if (this.mayHoldWhole(text)) {
 			regex.lastIndex = 0;
-			if (regex.test(text)) out = text.replace(regex, REDACTED);
+			if (regex.test(text)) out = text.replace(regex, this.replacement);
 		}
-		return this.fragments.replace(out);
+		return this.fragments.replace(out, this.replacement);
 	}
 
 	/** The rule wherever text is shortened: `text` scrubbed first, then cut to `maxLength` characters. */
@@ -324,7 +332,7 @@ export class Scrubber {
 			let position = 0;
 			regex.lastIndex = 0;
 			for (let match = regex.exec(text); match && match.index < safeEnd; match = regex.exec(text)) {
-				out += text.slice(position, match.index) + REDACTED;
+				out += text.slice(position, match.index) + this.replacement;
 				position = match.index + match[0].length;
 				if (match[0].length === 0) regex.lastIndex++;
 			}

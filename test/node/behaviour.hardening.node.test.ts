@@ -606,3 +606,34 @@ describe('11. scrub, then cut: nested encodings, cuts and the Token URL', () => 
 		expect(errorOf(result.outputs[OUT.auth][0]).source).toBe('token');
 	});
 });
+
+describe("12. tool mode: the API's own host never reaches the model", () => {
+	/** n8n offers the node to agents as a copy whose type name ends in "Tool". */
+	class JasRequestTool extends JasRequest {
+		description: INodeTypeDescription = { ...new JasRequest().description, name: 'jasRequestTool' };
+	}
+
+	it('not when the API names it bare (a 404 text, an Apache "Server at … Port …" page), nor percent-encoded in a return URL', async () => {
+		const port = new URL(api.url).port;
+		const apiUrl = `http://localhost:${port}`;
+		api.handle = (req, res, url) => {
+			if (url.pathname === '/apache') {
+				res.writeHead(404, { 'Content-Type': 'text/html' });
+				res.end(`<html><body><h1>Not Found</h1><address>Apache/2.4.57 (Debian) Server at localhost Port ${port}</address></body></html>`);
+				return;
+			}
+			res.writeHead(url.pathname === '/route' ? 404 : 200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ message: url.pathname === '/route' ? 'No route GET /route on localhost' : 'ok', next: `/login?return=${encodeURIComponent(`${apiUrl}/back`)}` }));
+		};
+		const result = await runNode({
+			node: new JasRequestTool(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 0 } },
+			items: [{ json: { path: '/route' } }, { json: { path: '/apache' } }, { json: { path: '/ok' } }],
+			credentials: { jasOAuth2Api: { baseUrl: apiUrl, ...CLIENT, tokenUrl: `${api.url}/oauth2/token`, renewalMarginSec: 60 } },
+		});
+		expect(result.outputs[0]).toHaveLength(3);
+		const told = JSON.stringify(result.outputs[0]);
+		expect(told).not.toMatch(/localhost/i);
+		expect(told).toContain('[host]');
+	});
+});
