@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-work
 
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
 import { jtlApiBaseUrl, jtlTokenUrl } from '../shared/token/jtlEnvironment';
+import { settle } from '../shared/http/settle';
 import { type WaitBounds, waitFor } from '../shared/http/wait';
 import { redact } from '../shared/secrets';
 import { TokenError } from '../shared/token/tokenErrors';
@@ -214,23 +215,16 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	private async doRefresh(): Promise<void> {
 		const secrets = this.secrets();
 		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
-		try {
-			const refreshed = await refreshJtlToken({
-				context: this.context,
-				tokenData: this.tokenData,
-				tokenUrl: jtlTokenUrl(this.credentials),
-				http: this.http,
-				baseUrl: this.baseUrl,
-				secrets,
-				now: this.now,
-			});
-			this.tokenData = refreshed.tokenData;
-			this.refreshedDueAtMs = refreshed.dueAtMs;
-		} catch (error) {
+		const refreshed = await settle(
+			refreshJtlToken({ context: this.context, tokenData: this.tokenData, tokenUrl: jtlTokenUrl(this.credentials), http: this.http, baseUrl: this.baseUrl, secrets, now: this.now }),
+		);
+		if (!refreshed.ok) {
 			// A spent or revoked refresh token does not heal: remembered for the run. Anything else (the OAuth server
 			// down, a timeout) may: the next item tries again.
-			if (error instanceof TokenError && !error.transient) this.failure = error;
-			throw error;
+			if (refreshed.error instanceof TokenError && !refreshed.error.transient) this.failure = refreshed.error;
+			throw refreshed.error;
 		}
+		this.tokenData = refreshed.value.tokenData;
+		this.refreshedDueAtMs = refreshed.value.dueAtMs;
 	}
 }

@@ -6,6 +6,7 @@
  * names win over upper-case ones. A proxy without a scheme (`127.0.0.1:3128`) is an http:// proxy, as curl reads it.
  */
 import { TransportError } from './errors';
+import { tryParseUrl } from './url';
 
 /** NO_PROXY is left to undici, which reads it afresh (n8n itself adds hosts to it at run time). */
 export interface ProxySettings {
@@ -24,12 +25,8 @@ function variable(env: Env, name: string): string | undefined {
 function proxyUrl(raw: string | undefined, name: string): string | undefined {
 	if (raw === undefined) return undefined;
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-	let parsed: URL;
-	try {
-		parsed = new URL(withScheme);
-	} catch {
-		throw new TransportError('invalidRequest', `The proxy in ${name} is not a valid URL. Set it as http://host:port (the n8n server's environment).`);
-	}
+	const parsed = tryParseUrl(withScheme);
+	if (!parsed) throw new TransportError('invalidRequest', `The proxy in ${name} is not a valid URL. Set it as http://host:port (the n8n server's environment).`);
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw new TransportError('invalidRequest', `The proxy in ${name} is a ${parsed.protocol}// proxy; only http:// and https:// proxies are supported. Set ${name} to an HTTP proxy.`);
 	}

@@ -8,6 +8,7 @@
  * package asks the token endpoint itself, with nothing secret in the request and without following redirects: an
  * endpoint that redirects gets no refresh at all.
  */
+import { settle } from '../http/settle';
 import { displayUrl, tryParseUrl } from '../http/url';
 import { TokenError } from './tokenErrors';
 import type { TokenHttp } from './tokenRequest';
@@ -15,18 +16,15 @@ import type { TokenHttp } from './tokenRequest';
 /** Refuses (TokenError 'config') a token endpoint that answers a secret-free POST with a redirect. */
 export async function refuseRedirectingTokenEndpoint(label: string, tokenUrl: string, http: TokenHttp): Promise<void> {
 	const where = `The token endpoint of credential "${label}" (${displayUrl(tokenUrl)})`;
-	let status: number;
-	let location: string | undefined;
-	try {
-		// An empty form: no grant, no client authentication, nothing a redirect could carry elsewhere.
-		const answer = await http({ url: tokenUrl, method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: '' });
-		status = answer.status;
-		const header = answer.headers.location;
-		location = Array.isArray(header) ? header[0] : header;
-	} catch (error) {
-		const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
+	// An empty form: no grant, no client authentication, nothing a redirect could carry elsewhere.
+	const answered = await settle(http({ url: tokenUrl, method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: '' }));
+	if (!answered.ok) {
+		const reason = (answered.error instanceof Error ? answered.error.message : String(answered.error)).replace(/\.+$/, '');
 		throw new TokenError('network', `Could not reach the token endpoint of credential "${label}" (${displayUrl(tokenUrl)}) before refreshing: ${reason}. Nothing was refreshed; check the OAuth server and the network.`);
 	}
+	const { status } = answered.value;
+	const header = answered.value.headers.location;
+	const location = Array.isArray(header) ? header[0] : header;
 	if (status < 300 || status >= 400) return;
 	const target = tryParseUrl(location ?? '', tokenUrl)?.origin ?? 'an invalid location';
 	throw new TokenError(
