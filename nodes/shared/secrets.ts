@@ -4,7 +4,8 @@
  *
  * A secret is found in every spelling an API or a library may echo it in, mixed freely within one occurrence:
  * as is; percent-encoded (any case, `+` for space); JSON-escaped (`\/`, `\u002B`, fully `\u`-escaped); and in
- * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob). Escapes nest to a
+ * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob); HTML character
+ * references for punctuation (`&#43;`, `&#x2F;`, `&amp;`). Escapes nest to a
  * fixed depth (`NESTING`): a callback URL inside a query parameter (`%252B`), JSON inside a JSON string (`\\u002B`).
  *
  * The rule wherever text is shortened: scrub, then cut (`Scrubber.cut`). Where someone else cut first (n8n's
@@ -38,7 +39,10 @@ const BACKSLASH = `(?:\\\\{1,8}|${PERCENT}5[cC])`;
 /** The longest spelling of one character (4 UTF-8 bytes, each `%2525XX`): what a stream must hold back per character. */
 const LONGEST_CHAR_SPELLING = 4 * '%2525XX'.length;
 
-/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, and the short JSON escapes, nested. */
+/** HTML's named references for the punctuation tokens and secrets carry. */
+const HTML_NAMES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos', '/': 'sol', '+': 'plus', '=': 'equals', '~': 'tilde' };
+
+/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, the short JSON escapes (nested), HTML references. */
 function charPattern(char: string): string {
 	const spellings = [escapeRegex(char)];
 	const bytes = Buffer.from(char, 'utf8');
@@ -50,6 +54,12 @@ function charPattern(char: string): string {
 	// A form-encoded space is a `+`, which a second encoding turns into %2B.
 	if (char === ' ') spellings.push('\\+', `${PERCENT}2[bB]`);
 	if (char === '/' || char === '"' || char === '\\') spellings.push(`${BACKSLASH}${escapeRegex(char)}`);
+	// An HTML page (an error page echoing the request) escapes punctuation as character references.
+	if (!/[A-Za-z0-9]/.test(char)) {
+		spellings.push(`&#0*${code};`, `&#[xX]0*${anyCaseHex(code.toString(16))};`);
+		const named = HTML_NAMES[char];
+		if (named) spellings.push(`&${named};`);
+	}
 	return `(?:${spellings.join('|')})`;
 }
 
@@ -195,7 +205,7 @@ export class Scrubber {
 	/** Longest text one match can span: how much a stream must hold back between chunks. */
 	private maxMatchLength = 0;
 
-	/** Characters that can start an escaped spelling (`+` only matters for secrets with a space). */
+	/** Characters that can start an escaped spelling. */
 	private escapeSignal = /[%\\]/;
 
 	private fragments = new Fragments([]);
@@ -228,7 +238,10 @@ export class Scrubber {
 			const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
 			this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
 			this.literals = sorted.flatMap(literalForms).sort((a, b) => b.length - a.length);
-			this.escapeSignal = sorted.some((secret) => secret.includes(' ')) ? /[%\\+]/ : /[%\\]/;
+			// `+` only matters for a secret with a space, `&` (an HTML reference) for one with punctuation.
+			const plus = sorted.some((secret) => secret.includes(' ')) ? '+' : '';
+			const amp = sorted.some((secret) => /[^A-Za-z0-9]/.test(secret)) ? '&' : '';
+			this.escapeSignal = new RegExp(`[%\\\\${plus}${amp}]`);
 			const b64 = new Set(sorted.flatMap(base64Runs));
 			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
 			this.fragments = new Fragments(this.withFragments ? sorted : []);

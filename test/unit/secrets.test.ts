@@ -157,6 +157,7 @@ describe('Scrubber: nested encodings are decoded to a fixed depth', () => {
 		['\\u escape inside a JSON string inside a JSON string', jsonInJson],
 		['\\/ escaped twice', token.replace(/\//g, '\\\\\\/')],
 		['base64 percent-encoded (a Basic header echoed in a URL)', encodeURIComponent(Buffer.from(`id:${token}`).toString('base64'))],
+		['HTML character references (an error page echoing the request)', token.replace(/\+/g, '&#43;').replace(/\//g, '&#x2F;').replace(/~/g, '&tilde;')],
 	])('%s', (_label, spelled) => {
 		const out = scrubber.text(`before ${spelled} after`);
 		expect(out).toContain('[redacted]');
@@ -164,6 +165,7 @@ describe('Scrubber: nested encodings are decoded to a fixed depth', () => {
 		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
 		expect(decoded).not.toContain(token);
 		expect(decoded.replace(/\\+u002B/gi, '+').replace(/\\+\//g, '/')).not.toContain(token);
+		expect(out).not.toMatch(/eyJhbGciOi|ab_c|9xY/);
 	});
 });
 
