@@ -127,7 +127,7 @@ const RANDOM_LOOKING = /[^a-z\s._-]/;
 
 /**
  * Every FRAGMENT_LENGTH-character window of the secrets' plain spellings (as is, percent- and form-encoded, once and
- * twice, base64) that looks random, found in one pass over a text: a bitmap of each window's first two characters
+ * twice, base64) that looks random, found in one pass over a text: a bitmap of each window's first four characters
  * rules out most positions before a window is compared. Not the \u-escaped forms: their windows are mostly escape
  * syntax.
  */
@@ -152,8 +152,9 @@ class Fragments {
 		}
 	}
 
+	/** A hash of the four characters at `at`: ordinary text rarely shares one with a window's start. */
 	private static key(text: string, at: number): number {
-		return ((text.charCodeAt(at) << 8) ^ text.charCodeAt(at + 1)) & 0xffff;
+		return (((text.charCodeAt(at) * 31 + text.charCodeAt(at + 1)) * 31 + text.charCodeAt(at + 2)) * 31 + text.charCodeAt(at + 3)) & 0xffff;
 	}
 
 	/** The stretches of `text` covered by windows, merged, in order. */
