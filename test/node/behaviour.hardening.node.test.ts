@@ -616,7 +616,7 @@ describe("12. tool mode: the API's own host never reaches the model", () => {
 	it('not when the API names it bare (a 404 text, an Apache "Server at … Port …" page), nor percent-encoded in a return URL', async () => {
 		const port = new URL(api.url).port;
 		const apiUrl = `http://localhost:${port}`;
-		api.handle = (req, res, url) => {
+		api.handle = (_req, res, url) => {
 			if (url.pathname === '/apache') {
 				res.writeHead(404, { 'Content-Type': 'text/html' });
 				res.end(`<html><body><h1>Not Found</h1><address>Apache/2.4.57 (Debian) Server at localhost Port ${port}</address></body></html>`);
