@@ -504,21 +504,12 @@ describe('HTTP_PROXY', () => {
 	});
 
 	it('sends requests through the proxy named in HTTP_PROXY', async () => {
-		const proxied: string[] = [];
-		const proxy = await listen((incoming, res, body) => {
-			proxied.push(`${incoming.method} ${incoming.url}`);
-			const upstream = http.request(incoming.url ?? '', { method: incoming.method, headers: incoming.headers }, (answer) => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			});
-			upstream.on('error', () => res.destroy());
-			upstream.end(body);
-		});
+		const proxy = await startForwardProxy();
 		process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
 		await resetDispatchersForTests();
 		const response = await sendHttp(req('/echo?via=proxy'));
 		expect(response.status).toBe(200);
-		expect(proxied).toEqual([`GET ${base}/echo?via=proxy`]);
+		expect(proxy.proxied).toEqual([`GET ${base}/echo?via=proxy`]);
 		expect(main.seen.at(-1)?.url).toBe('/echo?via=proxy');
 	});
 });

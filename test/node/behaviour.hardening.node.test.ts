@@ -210,28 +210,35 @@ describe('3. secrets in URLs and file names the API chose', () => {
 	});
 });
 
-describe('4. token endpoint redirects', () => {
-	/** A node that asks n8n for an authenticated request: runs the credential's preAuthentication, as n8n's HTTP Request node would. */
-	class ProbeNode implements INodeType {
-		description: INodeTypeDescription = {
-			displayName: 'Probe',
-			name: 'probe',
-			group: ['transform'],
-			version: 1,
-			description: 'test',
-			defaults: { name: 'Probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'jasOAuth2Api', required: true }],
-			properties: [],
-		};
+/**
+ * A node that asks n8n for an authenticated request per item (its `target`, else the API's /probe), as n8n's HTTP
+ * Request node does with a predefined credential: runs the credential's preAuthentication and authenticate.
+ */
+class ProbeNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Probe',
+		name: 'probe',
+		group: ['transform'],
+		version: 1,
+		description: 'test',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'jasOAuth2Api', required: true }],
+		properties: [],
+	};
 
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: `${api.url}/probe`, json: true })) as IDataObject;
-			return [[{ json: body }]];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		for (const item of this.getInputData()) {
+			const url = typeof item.json.target === 'string' ? item.json.target : `${api.url}/probe`;
+			out.push({ json: (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url, json: true })) as IDataObject });
 		}
+		return [out];
 	}
+}
 
+describe('4. token endpoint redirects', () => {
 	it('the credential (preAuthentication through n8n) never re-posts the secret to the Location host', async () => {
 		const attacker = await startScripted();
 		let secretsPosted = 0;
@@ -265,32 +272,6 @@ describe('4. token endpoint redirects', () => {
 });
 
 describe("4b. the credential in n8n's own nodes (HTTP Request node, Predefined Credential Type)", () => {
-	/** Asks n8n for an authenticated request to `target`, as the HTTP Request node does; returns what the server saw. */
-	class ForeignProbe implements INodeType {
-		description: INodeTypeDescription = {
-			displayName: 'Foreign Probe',
-			name: 'foreignProbe',
-			group: ['transform'],
-			version: 1,
-			description: 'test',
-			defaults: { name: 'Foreign Probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'jasOAuth2Api', required: true }],
-			properties: [],
-		};
-
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const targets = this.getInputData().map((item) => String(item.json.target));
-			const out: INodeExecutionData[] = [];
-			for (const target of targets) {
-				const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: target, json: true })) as IDataObject;
-				out.push({ json: body });
-			}
-			return [out];
-		}
-	}
-
 	it('adds the Bearer token for the API host only: a request to another host goes out without it', async () => {
 		const other = await startScripted();
 		const seen: string[] = [];
@@ -302,7 +283,7 @@ describe("4b. the credential in n8n's own nodes (HTTP Request node, Predefined C
 		api.handle = record;
 		try {
 			await runNode({
-				node: new ForeignProbe(),
+				node: new ProbeNode(),
 				parameters: {},
 				items: [{ json: { target: `${api.url}/mine` } }, { json: { target: `${other.url}/collect` } }],
 				credentials: { jasOAuth2Api: { baseUrl: api.url, ...CLIENT, renewalMarginSec: 60 } },
