@@ -6,8 +6,8 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { headerValue } from '../shared/http/headers';
-import { formatBytes, type HttpResponse } from '../shared/http/send';
-import { displayUrl } from '../shared/http/url';
+import { ERROR_BODY_MAX_BYTES, formatBytes, type HttpResponse } from '../shared/http/send';
+import { displayUrl, tryParseUrl } from '../shared/http/url';
 import { Scrubber } from '../shared/secrets';
 import { type ErrorDetails, errorJson } from './errorItems';
 import { safeHeaders } from './responseBody';
@@ -82,7 +82,15 @@ export class Exit {
 		/** The secrets of this run so far (client secret, every token issued); read at each emit. */
 		private readonly secrets: () => Iterable<string>,
 		private readonly outputName: (output: number) => string,
+		/** The credential's API URL: in tool mode its host is hidden from the model in every spelling, like a secret. */
+		private readonly apiUrl: () => string | undefined = () => undefined,
 	) {}
+
+	/** Hides the API's host (name, and name:port) the way secrets are scrubbed: bare, percent-encoded, JSON-escaped. */
+	private hostHider(): Scrubber {
+		const url = tryParseUrl(this.apiUrl() ?? '');
+		return new Scrubber(url ? [url.host, url.hostname, url.hostname.toUpperCase()] : [], { replacement: '[host]', fragments: false });
+	}
 
 	private clean(): Scrubber {
 		return this.scrubber.add(...this.secrets());
@@ -104,12 +112,15 @@ export class Exit {
 
 	/** An error item on `output`. */
 	error(index: number, output: number, details: ErrorDetails): ItemResult {
+		const scrubber = this.clean();
 		const json = errorJson(this.outputName(output), {
 			...details,
+			// The transport reads a little past the cut: scrubbed first, then cut, no secret is left half shown.
+			body: typeof details.body === 'string' ? scrubber.cut(details.body, ERROR_BODY_MAX_BYTES) : details.body,
 			request: { method: details.request.method, url: displayUrl(details.request.url) },
 			headers: details.headers && safeHeaders(details.headers as Record<string, string | string[]>),
 		});
-		return { output, items: [{ json: this.clean().value(json), pairedItem: { item: index } }] };
+		return { output, items: [{ json: scrubber.value(json), pairedItem: { item: index } }] };
 	}
 
 	/**
@@ -145,7 +156,7 @@ export class Exit {
 	 */
 	tool(index: number, outcome: ToolOutcome, maxChars: number): INodeExecutionData {
 		const scrubber = this.clean();
-		const clean = scrubber.value(outcome);
+		const clean = this.hostHider().value(scrubber.value(outcome));
 		// The API's Content-Type as for a downloaded file: a plain type/subtype, or octet-stream.
 		const answer = toolAnswer(clean.kind === 'file' ? { ...clean, mimeType: fileMimeType(clean.mimeType, scrubber) } : clean, maxChars);
 		return { json: scrubber.value(answer), pairedItem: { item: index } };

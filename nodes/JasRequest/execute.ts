@@ -49,9 +49,9 @@ function callSettings(ctx: IExecuteFunctions, settings: RunSettings, egress: Egr
 async function createAuthorizer(ctx: IExecuteFunctions, call: CallSettings): Promise<Authorizer> {
 	const type = ctx.getNodeParameter('authentication', 0) as string;
 	const credentials = await ctx.getCredentials(type);
-	if (type === 'jtlFfnOAuth2Api') return new JtlAuthorizer(ctx, credentials);
+	if (type === 'jtlFfnOAuth2Api') return new JtlAuthorizer(ctx, credentials, transportTokenHttp({ egress: call.egress }));
 	const provider = type === 'partnerOAuth2Api' ? PARTNER_PROVIDER : JAS_PROVIDER;
-	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }), undefined, call.signal);
+	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }));
 }
 
 function readRouting(ctx: IExecuteFunctions): Router {
@@ -140,7 +140,7 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 	const call = callSettings(ctx, settings, typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined);
 	let auth: Authorizer | undefined;
 	let router: Router | undefined;
-	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '');
+	const exit = new Exit(ctx, () => auth?.secrets() ?? [], (output) => router?.outputs[output].displayName ?? '', () => auth?.baseUrl);
 	const tool = readToolMode(ctx);
 	try {
 		// In tool mode every answer goes to output 0: the routing setting does not apply (an invalid rule included).

@@ -129,7 +129,7 @@ export function buildRequest(baseUrl: string, p: ItemRequestParameters): Prepare
 		for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
 		headers[name] = value;
 	}
-	const valid = attempt(() => validateHeaders(headers));
+	const valid = attempt(() => validateHeaders(headers, body));
 	if (!valid.ok) throw new InputError(valid.error instanceof Error ? valid.error.message : String(valid.error));
 	return { method, url: url.href, headers, body };
 }

@@ -40,6 +40,8 @@ const BARE_HOSTS = [
 	/\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d{1,5})?/gi,
 	/(?<![\w:])(?:(?=[0-9a-f:]*::)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}|(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4})(?![\w:])/gi,
 	/\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+(?:-[a-z0-9]+)+):\d{1,5}\b/gi,
+	// The API's host already hidden by the exit (emit.ts): its port, or another port on the same host, goes too.
+	/\[host\]:\d{1,5}\b/g,
 ];
 /** The host after a Node network error code (`getaddrinfo ENOTFOUND api.internal`). */
 const ERROR_CODE_HOST = /\b(E(?:NOTFOUND|AI_AGAIN|CONNREFUSED|HOSTUNREACH|NETUNREACH|TIMEDOUT|CONNRESET)) [^\s,;)"']+/g;

@@ -192,30 +192,53 @@ describe('3. secrets in URLs and file names the API chose', () => {
 		const names = result.outputs[OUT.success].map((item) => item.binary?.data.fileName);
 		expect(names).toEqual(['[redacted]', '[redacted].pdf']);
 	});
+	it('no fragment of the token names a file: a redirect to /files/<token> with the token\'s "/" kept', async () => {
+		api.handle = (req, res, url) => {
+			if (url.pathname === '/download') {
+				res.writeHead(302, { Location: `/files/${encodeURI(bearerOf(req))}` });
+				res.end();
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+			res.end('bytes');
+		};
+		const result = await run(api, [{ path: '/download' }], { options: { responseFormat: 'file' } });
+		const name = String(result.outputs[OUT.success][0].binary?.data.fileName);
+		const token = api.tokens[api.tokens.length - 1];
+		for (let i = 0; i + 8 <= token.length; i++) expect(name).not.toContain(token.slice(i, i + 8));
+		expect(name).toContain('[redacted]');
+	});
 });
 
-describe('4. token endpoint redirects', () => {
-	/** A node that asks n8n for an authenticated request: runs the credential's preAuthentication, as n8n's HTTP Request node would. */
-	class ProbeNode implements INodeType {
-		description: INodeTypeDescription = {
-			displayName: 'Probe',
-			name: 'probe',
-			group: ['transform'],
-			version: 1,
-			description: 'test',
-			defaults: { name: 'Probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'jasOAuth2Api', required: true }],
-			properties: [],
-		};
+/**
+ * A node that asks n8n for an authenticated request per item (its `target`, else the API's /probe), as n8n's HTTP
+ * Request node does with a predefined credential: runs the credential's preAuthentication and authenticate.
+ */
+class ProbeNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Probe',
+		name: 'probe',
+		group: ['transform'],
+		version: 1,
+		description: 'test',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'jasOAuth2Api', required: true }],
+		properties: [],
+	};
 
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: `${api.url}/probe`, json: true })) as IDataObject;
-			return [[{ json: body }]];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		for (const item of this.getInputData()) {
+			const url = typeof item.json.target === 'string' ? item.json.target : `${api.url}/probe`;
+			out.push({ json: (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url, json: true })) as IDataObject });
 		}
+		return [out];
 	}
+}
 
+describe('4. token endpoint redirects', () => {
 	it('the credential (preAuthentication through n8n) never re-posts the secret to the Location host', async () => {
 		const attacker = await startScripted();
 		let secretsPosted = 0;
@@ -244,6 +267,31 @@ describe('4. token endpoint redirects', () => {
 		} finally {
 			await attacker.close();
 			await redirecting.close();
+		}
+	});
+});
+
+describe("4b. the credential in n8n's own nodes (HTTP Request node, Predefined Credential Type)", () => {
+	it('adds the Bearer token for the API host only: a request to another host goes out without it', async () => {
+		const other = await startScripted();
+		const seen: string[] = [];
+		const record = (req: IncomingMessage, res: ServerResponse) => {
+			seen.push(`${req.headers.host} ${req.headers.authorization ? 'with' : 'without'} Authorization`);
+			res.end('{}');
+		};
+		other.handle = record;
+		api.handle = record;
+		try {
+			await runNode({
+				node: new ProbeNode(),
+				parameters: {},
+				items: [{ json: { target: `${api.url}/mine` } }, { json: { target: `${other.url}/collect` } }],
+				credentials: { jasOAuth2Api: { baseUrl: api.url, ...CLIENT, renewalMarginSec: 60 } },
+				credentialTypes: [new JasOAuth2Api()],
+			});
+			expect(seen).toEqual([`${new URL(api.url).host} with Authorization`, `${new URL(other.url).host} without Authorization`]);
+		} finally {
+			await other.close();
 		}
 	});
 });
@@ -491,5 +539,82 @@ describe('10. small correctness gaps', () => {
 		const result = await run(api, Array.from({ length: 12 }, () => ({ path: '/x' })), { options: { timeout: '={{ 0 }}', concurrency: '={{ "5" }}' } });
 		expect(result.outputs[OUT.success]).toHaveLength(12);
 		expect(maxInFlight).toBe(5);
+	});
+});
+
+describe('11. scrub, then cut: nested encodings, cuts and the Token URL', () => {
+	/** Every 8-character piece of `token`, in every spelling a reader could decode from `text`. */
+	const expectNoFragment = (text: string, token: string) => {
+		let decoded = text;
+		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
+		for (let i = 0; i + 8 <= token.length; i++) expect(decoded).not.toContain(token.slice(i, i + 8));
+	};
+
+	it('a token percent-encoded twice (a callback URL in a query parameter) is scrubbed from error.body and from text files', async () => {
+		api.handle = (req, res, url) => {
+			const nested = encodeURIComponent(`https://app.example/cb?token=${encodeURIComponent(bearerOf(req))}`);
+			res.writeHead(url.pathname === '/error' ? 400 : 200, { 'Content-Type': url.pathname === '/error' ? 'application/json' : 'text/plain' });
+			res.end(url.pathname === '/error' ? JSON.stringify({ message: `go to /login?return=${nested}` }) : `return=${nested}\n`);
+		};
+		const failed = await run(api, [{ path: '/error' }]);
+		const token = api.tokens[api.tokens.length - 1];
+		expectNoFragment(JSON.stringify(errorOf(failed.outputs[OUT.client][0]).body), token);
+		const file = await run(api, [{ path: '/file.txt' }], { options: { responseFormat: 'file' } });
+		const text = (await binaryBuffer(file.outputs[OUT.success][0], 'data')).toString('utf8');
+		expect(text).toContain('[redacted]');
+		expectNoFragment(text, token);
+	});
+
+	it('an error body over 1 MB is scrubbed before it is cut: a token straddling the cut leaves nothing', async () => {
+		let straddle = 0;
+		api.handle = (req, res) => {
+			res.writeHead(400, { 'Content-Type': 'text/plain' });
+			res.end(`${'a'.repeat(1024 * 1024 - straddle)}${bearerOf(req)}${'b'.repeat(1000)}`);
+		};
+		for (straddle of [10, 20]) {
+			const result = await run(api, [{ path: '/huge-error' }]);
+			const body = String(errorOf(result.outputs[OUT.client][0]).body);
+			expect(body.length).toBeLessThanOrEqual(1024 * 1024);
+			expectNoFragment(body, api.tokens[api.tokens.length - 1]);
+		}
+	});
+
+	it('a password in the Token URL is never printed', async () => {
+		const tokenUrl = `http://client:pa55-w0rd-in-url@127.0.0.1:${new URL(api.url).port}/oauth2/token`;
+		api.handle = (_req, res) => res.end('{}');
+		const result = await run(api, [{ path: '/x' }], {}, { credentials: { baseUrl: api.url, tokenUrl, ...CLIENT } });
+		expect(JSON.stringify(result.outputs)).not.toContain('pa55-w0rd');
+		expect(errorOf(result.outputs[OUT.auth][0]).source).toBe('token');
+	});
+});
+
+describe("12. tool mode: the API's own host never reaches the model", () => {
+	/** n8n offers the node to agents as a copy whose type name ends in "Tool". */
+	class JasRequestTool extends JasRequest {
+		description: INodeTypeDescription = { ...new JasRequest().description, name: 'jasRequestTool' };
+	}
+
+	it('not when the API names it bare (a 404 text, an Apache "Server at … Port …" page), nor percent-encoded in a return URL', async () => {
+		const port = new URL(api.url).port;
+		const apiUrl = `http://localhost:${port}`;
+		api.handle = (_req, res, url) => {
+			if (url.pathname === '/apache') {
+				res.writeHead(404, { 'Content-Type': 'text/html' });
+				res.end(`<html><body><h1>Not Found</h1><address>Apache/2.4.57 (Debian) Server at localhost Port ${port}</address></body></html>`);
+				return;
+			}
+			res.writeHead(url.pathname === '/route' ? 404 : 200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ message: url.pathname === '/route' ? 'No route GET /route on localhost' : 'ok', next: `/login?return=${encodeURIComponent(`${apiUrl}/back`)}` }));
+		};
+		const result = await runNode({
+			node: new JasRequestTool(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 0 } },
+			items: [{ json: { path: '/route' } }, { json: { path: '/apache' } }, { json: { path: '/ok' } }],
+			credentials: { jasOAuth2Api: { baseUrl: apiUrl, ...CLIENT, tokenUrl: `${api.url}/oauth2/token`, renewalMarginSec: 60 } },
+		});
+		expect(result.outputs[0]).toHaveLength(3);
+		const told = JSON.stringify(result.outputs[0]);
+		expect(told).not.toMatch(/localhost/i);
+		expect(told).toContain('[host]');
 	});
 });

@@ -225,6 +225,34 @@ describe('bodies, query and headers', () => {
 	});
 });
 
+describe('headers the HTTP client sets itself are input errors, naming the header', () => {
+	/** A JSON POST of 7 bytes with `headers` added. */
+	const postWith = async (headers: Array<{ name: string; value: string }>) =>
+		await runJas(jas, [{}], { method: 'POST', url: '/api/echo', bodyType: 'json', jsonBody: '{"a":1}', sendHeaders: true, headerParameters: { parameters: headers } }, { onError: 'continueRegularOutput' });
+
+	it.each([
+		['Expect', '100-continue'],
+		['Transfer-Encoding', 'chunked'],
+		['Keep-Alive', 'timeout=5'],
+		['Upgrade', 'h2c'],
+		['Content-Length', '999'],
+	])('%s: %s goes to Client Error with source "input", and nothing is sent', async (name, value) => {
+		jas.resetStats();
+		const result = await postWith([{ name, value }]);
+		expect(result.outputs[OUT.client]).toHaveLength(1);
+		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(error).toMatchObject({ source: 'input', status: null });
+		expect(error.message).toContain(`"${name}"`);
+		expect(error.message).not.toMatch(/try again/i);
+		expect(jas.stats.apiRequests).toBe(0);
+	});
+
+	it('a Content-Length that matches the body, and Connection: close, are sent', async () => {
+		const result = await postWith([{ name: 'Content-Length', value: '7' }, { name: 'Connection', value: 'close' }]);
+		expect(result.outputs[OUT.success]).toHaveLength(1);
+	});
+});
+
 describe('redirects', () => {
 	it('follows a same-origin redirect with the token', async () => {
 		const result = await runJas(jas, [`/api/redirect?to=${encodeURIComponent('/api/echo?after=redirect')}`]);

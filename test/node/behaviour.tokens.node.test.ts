@@ -179,3 +179,53 @@ describe('secrets never leak', () => {
 		expectNoSecret(JSON.stringify(result.outputs));
 	});
 });
+
+describe("a token endpoint that never answers: each item waits within its own Timeout", () => {
+	/** A token endpoint that takes the request and never answers (the API itself is never reached). */
+	async function startSilentTokenEndpoint(): Promise<{ url: string; tokenRequests: number; close(): Promise<void> }> {
+		const { createServer } = await import('node:http');
+		const state = { url: '', tokenRequests: 0, close: async () => {} };
+		const server = createServer((req) => {
+			if (req.url?.startsWith('/oauth2/token')) state.tokenRequests++;
+			req.resume();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+		state.close = async () =>
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+		return state;
+	}
+
+	const runWithTimeout = async (url: string, timeout: number, secret: string) =>
+		await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo', options: { timeout, maxRetries: 0 } },
+			items: [{ json: {} }, { json: {} }],
+			credentials: { jasOAuth2Api: { baseUrl: url, clientId: 'silent-client', clientSecret: secret, renewalMarginSec: 60 } },
+		});
+
+	it('Timeout 500 ms ends the wait at about 500 ms with a message naming the Timeout; an execution with a longer Timeout still waits on the same request', async () => {
+		const silent = await startSilentTokenEndpoint();
+		try {
+			const started = Date.now();
+			const long = runWithTimeout(silent.url, 3_000, 'silent-secret-shared-1');
+			const short = await runWithTimeout(silent.url, 500, 'silent-secret-shared-1');
+			const shortMs = Date.now() - started;
+			expect(short.outputs[OUT.auth]).toHaveLength(2);
+			const error = errorOf(short.outputs[OUT.auth][0]);
+			expect(error.source).toBe('token');
+			expect(error.message).toMatch(/Timeout/);
+			expect(shortMs).toBeLessThan(2_500);
+			const longResult = await long;
+			expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+			expect(longResult.outputs[OUT.auth]).toHaveLength(2);
+			// One shared request for both executions.
+			expect(silent.tokenRequests).toBe(1);
+		} finally {
+			await silent.close();
+		}
+	});
+});

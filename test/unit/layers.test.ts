@@ -1,7 +1,7 @@
 /**
  * The layers, as the folders show them (docs/architecture.md): imports run one way only.
  *   nodes/shared/http   → nothing of the package but itself
- *   nodes/shared/secrets.ts → nothing of the package
+ *   nodes/shared/secrets/ → nothing of the package but itself
  *   nodes/shared/token  → http, secrets
  *   nodes/JasRequest    → shared (any), never credentials
  *   credentials         → credentials, nodes/shared/token
@@ -27,7 +27,7 @@ function localImports(file: string): string[] {
 
 const RULES: Array<{ layer: string; may: string[] }> = [
 	{ layer: 'nodes/shared/http/', may: ['nodes/shared/http/'] },
-	{ layer: 'nodes/shared/secrets', may: [] },
+	{ layer: 'nodes/shared/secrets/', may: ['nodes/shared/secrets/'] },
 	{ layer: 'nodes/shared/token/', may: ['nodes/shared/token/', 'nodes/shared/http/', 'nodes/shared/secrets'] },
 	{ layer: 'nodes/JasRequest/', may: ['nodes/JasRequest/', 'nodes/shared/'] },
 	{ layer: 'credentials/', may: ['credentials/', 'nodes/shared/token/'] },

@@ -142,3 +142,71 @@ describe('Scrubber: every spelling an API may echo a secret in', () => {
 		expect(s.text(`a ${token}`)).toBe('a [redacted]');
 	});
 });
+
+describe('Scrubber: nested encodings are decoded to a fixed depth', () => {
+	const token = 'eyJhbGciOi+J/ab_c~d.9xY';
+	const scrubber = new Scrubber([token]);
+	const twice = encodeURIComponent(encodeURIComponent(token));
+	const jsonInJson = JSON.stringify(JSON.stringify({ t: token.replace(/\+/g, '\\u002B') })).slice(1, -1);
+
+	it.each([
+		['percent-encoded twice (a callback URL inside a query parameter)', twice],
+		['percent-encoded three times', encodeURIComponent(twice)],
+		['percent-encoded twice, lower-case hex', twice.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+		['form-encoded, then percent-encoded', encodeURIComponent(new URLSearchParams({ t: token }).toString().slice(2))],
+		['\\u escape inside a JSON string inside a JSON string', jsonInJson],
+		['\\/ escaped twice', token.replace(/\//g, '\\\\\\/')],
+		['base64 percent-encoded (a Basic header echoed in a URL)', encodeURIComponent(Buffer.from(`id:${token}`).toString('base64'))],
+		['HTML character references (an error page echoing the request)', token.replace(/\+/g, '&#43;').replace(/\//g, '&#x2F;').replace(/~/g, '&tilde;')],
+	])('%s', (_label, spelled) => {
+		const out = scrubber.text(`before ${spelled} after`);
+		expect(out).toContain('[redacted]');
+		let decoded = out;
+		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
+		expect(decoded).not.toContain(token);
+		expect(decoded.replace(/\\+u002B/gi, '+').replace(/\\+\//g, '/')).not.toContain(token);
+		expect(out).not.toMatch(/eyJhbGciOi|ab_c|9xY/);
+	});
+});
+
+describe('Scrubber: no fragment of a secret survives, and text is scrubbed before it is cut', () => {
+	const token = 'Qx7vR2mK9pLw4Zt8Hn3Bc6Yd';
+	const scrubber = new Scrubber([token]);
+
+	it.each([
+		['a prefix left by a cut elsewhere (n8n previews 100 characters)', `received: grant_type=refresh_token&refresh_token=${token.slice(0, 20)}...`],
+		['the last segment of a token split at "/"', token.slice(5)],
+		['a middle piece', `x${token.slice(4, 14)}y`],
+		['a percent-encoded prefix', encodeURIComponent(`${token.slice(0, 6)}+/=${token.slice(6, 12)}`)],
+	])('%s', (_label, text) => {
+		const base = new Scrubber([`${token.slice(0, 6)}+/=${token.slice(6)}`, token]);
+		const out = base.text(text);
+		expect(out).toContain('[redacted]');
+		for (let i = 0; i + 8 <= token.length; i++) expect(decodeURIComponent(out)).not.toContain(token.slice(i, i + 8));
+	});
+
+	it('keeps fragments shorter than 8 characters, and text that shares none', () => {
+		expect(scrubber.text(`id ${token.slice(0, 7)} ok`)).toBe(`id ${token.slice(0, 7)} ok`);
+		expect(scrubber.text('nothing of it here')).toBe('nothing of it here');
+		expect(scrubber.mayContain(`x ${token.slice(3, 12)} y`)).toBe(true);
+	});
+
+	it('cut: a secret straddling the cut leaves nothing of itself, in any spelling', () => {
+		for (const spelled of [token, encodeURIComponent(encodeURIComponent(`${token}/+`))]) {
+			const text = `${'a'.repeat(50)}${spelled}${'b'.repeat(50)}`;
+			for (let at = 50; at < 50 + spelled.length; at++) {
+				const out = scrubber.cut(text, at);
+				expect(out.length).toBeLessThanOrEqual(at);
+				expect(out).not.toMatch(new RegExp(token.slice(0, 8)));
+			}
+		}
+	});
+});
+
+describe('Scrubber: ordinary text shared with a human-chosen secret is not a fragment', () => {
+	it('a client id and words that share 8 lower-case characters with the secret stay readable; its random part does not', () => {
+		const scrubber = new Scrubber(['jas-demo-secret-7f3a9c']);
+		expect(scrubber.text('client jas-demo-client, user jas-demo-user-46209')).toBe('client jas-demo-client, user jas-demo-user-46209');
+		expect(scrubber.text('cut: jas-demo-secret-7f')).toBe('cut: jas-demo-[redacted]');
+	});
+});

@@ -11,7 +11,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import { checkEgress, type EgressFilter, validateRedirect } from './egress';
 import { blockedMessage, classify, describeFailure, TransportError, type TransportErrorCode } from './errors';
 import { firstHeader } from './headers';
-import { dispatcherFor } from './pools';
+import { dispatcherFor, proxiesInUse } from './pools';
 import { reasonPhrase } from './statusText';
 import { displayUrl } from './url';
 import { parseTarget, TOKEN, validateHeaders } from './validation';
@@ -76,7 +76,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		throw new TransportError('invalidRequest', `"${method.slice(0, 30)}" is not a valid HTTP method. Use GET, POST, PUT, PATCH, DELETE or HEAD.`);
 	}
 	let url = parseTarget(method, request.url);
-	validateHeaders(request.headers);
+	validateHeaders(request.headers, request.body);
 	const timeoutMs = request.timeoutMs;
 	if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
 		throw new TransportError('invalidRequest', `The timeout must be a number of milliseconds of 0 or more (0 = none); got ${String(timeoutMs)}.`);
@@ -159,7 +159,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					// so a 503 stays a 503 (and is retried) whatever it carries.
 					responseBody =
 						response.statusCode >= 400
-							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES), target, true)
+							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES) + ERROR_BODY_SCRUB_MARGIN_BYTES, target, true)
 							: await readLimited(response, request.maxBodyBytes, target);
 				}
 			} catch (error) {
@@ -167,7 +167,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					throw error.code === 'blocked' ? fail('blocked', blockedMessage(target(), error.cause), error.cause) : error;
 				}
 				const code = abortedBy === 'caller' ? 'aborted' : abortedBy === 'timeout' ? 'timeout' : classify(error);
-				throw fail(code, describeFailure(code, target(), url, error, timeoutMs), error);
+				throw fail(code, describeFailure(code, target(), url, error, timeoutMs, proxiesInUse()), error);
 			}
 
 			if (responseBody !== undefined) {
@@ -231,8 +231,13 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	}
 }
 
-/** The most of an error answer's body that is kept. */
-const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/** The most of an error answer's body that is shown (error.body), cut by the node after scrubbing. */
+export const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/**
+ * Read beyond that cut, so that a secret straddling it is still whole when the scrubber sees it (scrub, then cut):
+ * more than the longest spelling of any token.
+ */
+const ERROR_BODY_SCRUB_MARGIN_BYTES = 64 * 1024;
 
 /**
  * Reads a body into memory up to `maxBytes`; past it, fails with 'tooLarge', or with `cut` keeps what fits. Either

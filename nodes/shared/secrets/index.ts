@@ -4,9 +4,18 @@
  *
  * A secret is found in every spelling an API or a library may echo it in, mixed freely within one occurrence:
  * as is; percent-encoded (any case, `+` for space); JSON-escaped (`\/`, `\u002B`, fully `\u`-escaped); and in
- * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob).
+ * base64 / base64url at any alignment (e.g. inside an echoed `Basic` header or a JWT-like blob); HTML character
+ * references for punctuation (`&#43;`, `&#x2F;`, `&amp;`). Escapes nest to a
+ * fixed depth (`NESTING`): a callback URL inside a query parameter (`%252B`), JSON inside a JSON string (`\\u002B`).
+ *
+ * The rule wherever text is shortened: scrub, then cut (`Scrubber.cut`). Where someone else cut first (n8n's
+ * 100-character preview, a URL path split at `/`), no fragment of a secret survives either: any run of
+ * `FRAGMENT_LENGTH` characters of a secret's common spellings is redacted too (`Fragments`).
  */
 import { createHash } from 'node:crypto';
+
+import { Fragments } from './fragments';
+import { base64Pattern, base64Runs, escapeRegex, LONGEST_CHAR_SPELLING, literalForms, secretPattern } from './spellings';
 
 /** A stable, non-reversible stand-in for a secret, for cache keys and logs. */
 export function fingerprint(secret: string): string {
@@ -15,79 +24,7 @@ export function fingerprint(secret: string): string {
 
 /** Shorter values are not treated as secrets: redacting "a" would mangle every message. */
 const MIN_SECRET_LENGTH = 4;
-/** Base64 runs shorter than this match ordinary text too often to be worth redacting. */
-const MIN_BASE64_RUN = 8;
 export const REDACTED = '[redacted]';
-
-const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-const hexByte = (byte: number) => byte.toString(16).padStart(2, '0');
-/** Matches a hex string in either case: `2b` → `2[bB]`. */
-const anyCaseHex = (hex: string) => hex.replace(/[a-f]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
-
-/** One character of a secret in every spelling: itself, %XX (UTF-8 bytes), \uXXXX, and the short JSON escapes. */
-function charPattern(char: string): string {
-	const spellings = [escapeRegex(char)];
-	const bytes = Buffer.from(char, 'utf8');
-	// Byte streams are matched as Latin-1: a non-ASCII character arrives as its UTF-8 bytes there.
-	if (bytes.length > 1) spellings.push(escapeRegex(bytes.toString('latin1')));
-	spellings.push(Array.from(bytes, (byte) => `%${anyCaseHex(hexByte(byte))}`).join(''));
-	const code = char.codePointAt(0)!;
-	if (code <= 0xffff) spellings.push(`\\\\u${anyCaseHex(code.toString(16).padStart(4, '0'))}`);
-	if (char === ' ') spellings.push('\\+');
-	if (char === '/') spellings.push('\\\\/');
-	if (char === '"' || char === '\\') spellings.push(`\\\\${escapeRegex(char)}`);
-	return `(?:${spellings.join('|')})`;
-}
-
-/** The base64 (and base64url) runs that appear whenever the secret is encoded, at each of the 3 alignments. */
-function base64Runs(secret: string): string[] {
-	const bytes = Buffer.from(secret, 'utf8');
-	const runs = new Set<string>();
-	for (let offset = 0; offset < 3; offset++) {
-		const whole = bytes.subarray(offset, offset + Math.floor((bytes.length - offset) / 3) * 3);
-		if (whole.length === 0) continue;
-		const run = whole.toString('base64');
-		if (run.length < MIN_BASE64_RUN) continue;
-		runs.add(run);
-		runs.add(whole.toString('base64url'));
-	}
-	return [...runs];
-}
-
-/** Base64 characters at the edges of a run that still carry bits of the secret (partial groups, padding). */
-const B64_EDGE = '[A-Za-z0-9+/_-]{0,3}';
-
-const base64Pattern = (run: string) => `${B64_EDGE}${escapeRegex(run)}${B64_EDGE}={0,2}`;
-
-/** The regex source matching one secret in any supported spelling, escapes mixed freely. */
-function secretPattern(secret: string): string {
-	const spelled = Array.from(secret, charPattern).join('');
-	return [spelled, ...base64Runs(secret).map(base64Pattern)].join('|');
-}
-
-/**
- * The common spellings as plain strings, for fast `includes` checks: as is, percent-encoded (both hex cases, and
- * the form encoding), JSON-escaped (standard, with `\/`, fully `\u`-escaped in both cases), and the base64 runs.
- */
-function literalForms(secret: string): string[] {
-	const fullU = Array.from(secret, (c) => (c.codePointAt(0)! <= 0xffff ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}` : c)).join('');
-	const percent = encodeURIComponent(secret);
-	const json = JSON.stringify(secret).slice(1, -1);
-	return [
-		...new Set([
-			secret,
-			Buffer.from(secret, 'utf8').toString('latin1'),
-			percent,
-			percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-			new URLSearchParams([['', secret]]).toString().slice(1),
-			json,
-			json.replace(/\//g, '\\/'),
-			fullU,
-			fullU.toUpperCase().replace(/\\U/g, '\\u'),
-			...base64Runs(secret),
-		]),
-	];
-}
 
 /**
  * Scrubs a growing set of secrets (tokens are added as they are issued) from text, parsed JSON values and keys,
@@ -107,10 +44,20 @@ export class Scrubber {
 	/** Longest text one match can span: how much a stream must hold back between chunks. */
 	private maxMatchLength = 0;
 
-	/** Characters that can start an escaped spelling (`+` only matters for secrets with a space). */
+	/** Characters that can start an escaped spelling. */
 	private escapeSignal = /[%\\]/;
 
-	constructor(secrets: Iterable<string | undefined | null> = []) {
+	private fragments = new Fragments([]);
+
+	/** What a secret is replaced by. */
+	private readonly replacement: string;
+
+	/** Whether fragments count (off for values that are not secret but hidden, such as a host name in tool mode). */
+	private readonly withFragments: boolean;
+
+	constructor(secrets: Iterable<string | undefined | null> = [], options: { replacement?: string; fragments?: boolean } = {}) {
+		this.replacement = options.replacement ?? REDACTED;
+		this.withFragments = options.fragments ?? true;
 		this.add(...secrets);
 	}
 
@@ -130,12 +77,15 @@ export class Scrubber {
 			const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
 			this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
 			this.literals = sorted.flatMap(literalForms).sort((a, b) => b.length - a.length);
-			this.escapeSignal = sorted.some((secret) => secret.includes(' ')) ? /[%\\+]/ : /[%\\]/;
+			// `+` only matters for a secret with a space, `&` (an HTML reference) for one with punctuation.
+			const plus = sorted.some((secret) => secret.includes(' ')) ? '+' : '';
+			const amp = sorted.some((secret) => /[^A-Za-z0-9]/.test(secret)) ? '&' : '';
+			this.escapeSignal = new RegExp(`[%\\\\${plus}${amp}]`);
 			const b64 = new Set(sorted.flatMap(base64Runs));
 			this.literalPattern = new RegExp(this.literals.map((form) => (b64.has(form) ? base64Pattern(form) : escapeRegex(form))).join('|'), 'g');
-			// %XX per UTF-8 byte is the longest spelling: at most 12 characters per character of the secret
-			// (base64 runs are shorter, edges included).
-			this.maxMatchLength = 12 * sorted[0].length + 8;
+			this.fragments = new Fragments(this.withFragments ? sorted : []);
+			// Base64 runs are shorter than the percent spelling, edges included.
+			this.maxMatchLength = LONGEST_CHAR_SPELLING * sorted[0].length + 8;
 		}
 		return this.pattern;
 	}
@@ -147,15 +97,28 @@ export class Scrubber {
 	 */
 	mayContain(text: string): boolean {
 		if (!this.regex() || text.length < MIN_SECRET_LENGTH) return false;
+		return this.mayHoldWhole(text) || this.fragments.has(text);
+	}
+
+	private mayHoldWhole(text: string): boolean {
 		return this.literals.some((form) => text.includes(form)) || this.escapeSignal.test(text);
 	}
 
-	/** `text` with every secret replaced by `[redacted]`. */
+	/** `text` with every secret, and every fragment of one, replaced by `[redacted]`. */
 	text(text: string): string {
 		const regex = this.regex();
-		if (!regex || !this.mayContain(text)) return text;
-		regex.lastIndex = 0;
-		return regex.test(text) ? text.replace(regex, REDACTED) : text;
+		if (!regex || text.length < MIN_SECRET_LENGTH) return text;
+		let out = text;
+		if (this.mayHoldWhole(text)) {
+			regex.lastIndex = 0;
+			if (regex.test(text)) out = text.replace(regex, this.replacement);
+		}
+		return this.fragments.replace(out, this.replacement);
+	}
+
+	/** The rule wherever text is shortened: `text` scrubbed first, then cut to `maxLength` characters. */
+	cut(text: string, maxLength: number): string {
+		return this.text(text).slice(0, Math.max(0, maxLength));
 	}
 
 	/**
@@ -221,7 +184,7 @@ export class Scrubber {
 			let position = 0;
 			regex.lastIndex = 0;
 			for (let match = regex.exec(text); match && match.index < safeEnd; match = regex.exec(text)) {
-				out += text.slice(position, match.index) + REDACTED;
+				out += text.slice(position, match.index) + this.replacement;
 				position = match.index + match[0].length;
 				if (match[0].length === 0) regex.lastIndex++;
 			}
@@ -240,6 +203,11 @@ export class Scrubber {
 /** `text` with each of `secrets` redacted (one-off use, e.g. a credential's own error message). */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
 	return new Scrubber(secrets).text(text);
+}
+
+/** `text` redacted, then cut to `maxLength` (one-off use, as `redact`). */
+export function redactAndCut(text: string, maxLength: number, secrets: ReadonlyArray<string | undefined | null>): string {
+	return new Scrubber(secrets).cut(text, maxLength);
 }
 
 /** Headers that carry credentials and never leave the package in an output or message. */
