@@ -8,6 +8,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
 import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
 import { redact } from '../shared/secrets';
+import { messageOf } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
 import type { TokenHttp } from '../shared/token/tokenRequest';
@@ -23,6 +24,8 @@ export interface Authorizer {
 	rejected(token: string): Promise<void>;
 	/** Secrets to scrub from anything shown to the user. */
 	secrets(): string[];
+	/** Why no token can ever be had, known without asking for one (a credential without an API URL). */
+	readonly unusable: TokenError | undefined;
 }
 
 /**
@@ -45,19 +48,19 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	abstract secrets(): string[];
 
+	get unusable(): TokenError | undefined {
+		if (this.baseUrl) return undefined;
+		return new TokenError('config', `Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`);
+	}
+
 	async getToken(): Promise<string> {
 		if (this.failure) throw this.failure;
-		if (!this.baseUrl) {
-			this.failure = new TokenError(
-				'config',
-				`Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`,
-			);
-			throw this.failure;
-		}
+		this.failure = this.unusable;
+		if (this.failure) throw this.failure;
 		try {
 			return await this.fetchToken();
 		} catch (error) {
-			const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
+			const failure = error instanceof TokenError ? error : new TokenError('network', redact(messageOf(error), this.secrets()));
 			if (!failure.transient) this.failure = failure;
 			throw failure;
 		}

@@ -5,16 +5,18 @@
  */
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { headerValue } from '../shared/http/headers';
-import { formatBytes, type HttpResponse } from '../shared/http/send';
-import { displayUrl } from '../shared/http/url';
-import { Scrubber } from '../shared/secrets';
+import { headerValue } from '../../shared/http/headers';
+import { formatBytes, type HttpResponse } from '../../shared/http/send';
+import { displayUrl } from '../../shared/http/url';
+import { Scrubber } from '../../shared/secrets';
+import { safeHeaders } from '../responseBody';
 import { type ErrorDetails, errorJson } from './errorItems';
-import { safeHeaders } from './responseBody';
-import { type ToolOutcome, toolAnswer } from './toolOutput';
+import { type ToolOutcome, toolAnswer } from './toolAnswer';
 
-/** `tool`: in tool mode, what the model is to be told of a success (its bodies, or the file); errors are told from `items`. */
-export type ItemResult = { output: number; items: INodeExecutionData[]; tool?: ToolOutcome };
+/** The answer's media type without parameters ('' when none was sent). */
+export function mimeTypeOf(response: Pick<HttpResponse, 'headers'>): string {
+	return headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+}
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
 export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): string {
@@ -81,7 +83,6 @@ export class Exit {
 		private readonly ctx: IExecuteFunctions,
 		/** The secrets of this run so far (client secret, every token issued); read at each emit. */
 		private readonly secrets: () => Iterable<string>,
-		private readonly outputName: (output: number) => string,
 	) {}
 
 	private clean(): Scrubber {
@@ -102,14 +103,14 @@ export class Exit {
 		return jsons.map((json) => ({ json: clean ? json : scrubber.value(json), pairedItem: { item: index } }));
 	}
 
-	/** An error item on `output`. */
-	error(index: number, output: number, details: ErrorDetails): ItemResult {
-		const json = errorJson(this.outputName(output), {
+	/** An error item for the output named `outcome`. */
+	error(index: number, outcome: string, details: ErrorDetails): INodeExecutionData {
+		const json = errorJson(outcome, {
 			...details,
 			request: { method: details.request.method, url: displayUrl(details.request.url) },
-			headers: details.headers && safeHeaders(details.headers as Record<string, string | string[]>),
+			headers: details.headers && safeHeaders(details.headers),
 		});
-		return { output, items: [{ json: this.clean().value(json), pairedItem: { item: index } }] };
+		return { json: this.clean().value(json), pairedItem: { item: index } };
 	}
 
 	/**
