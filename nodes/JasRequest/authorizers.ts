@@ -8,6 +8,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
 import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
 import { redact } from '../shared/secrets';
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { messageOf } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
@@ -111,7 +112,7 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 	}
 }
 
-export const JTL_CREDENTIAL_TYPE = 'jtlFfnOAuth2Api';
+export const JTL_CREDENTIAL_TYPE = CREDENTIAL_TYPES.jtl;
 
 const JTL_MARGIN_MS = 60_000;
 

@@ -4,8 +4,7 @@
  * becomes is the presentation's business, and so is whether it wants more.
  */
 import { messageOf } from '../../shared/http/settle';
-import type { Authorizer } from '../authorizers';
-import { callApi, type CallSettings } from '../callApi';
+import type { CallOutcome } from '../callApi';
 import type { Failure } from '../present/failures';
 import { type ItemPresentation, Page } from '../present/presenter';
 import { firstPageUrl, nextPageUrl, type PaginationSettings } from '../pagination';
@@ -14,8 +13,10 @@ import type { ResponseFormat } from '../responseBody';
 
 /** What every item's page loop shares in a run. */
 export interface PageSource {
-	auth: Authorizer;
-	call: CallSettings;
+	/** One API call, token and retries included (callApi.ts with the run's authorizer and settings). */
+	call: (request: PreparedRequest) => Promise<CallOutcome>;
+	/** The credential's API URL: next links pass the same URL rule as the URL parameter. */
+	baseUrl: string;
 	pagination?: PaginationSettings;
 	format: ResponseFormat;
 }
@@ -27,12 +28,12 @@ export interface Fetched {
 }
 
 export async function fetchPages(request: PreparedRequest, source: PageSource, presentation: ItemPresentation): Promise<Fetched | Failure> {
-	const { auth, call, pagination, format } = source;
+	const { call, pagination, format } = source;
 	let url = pagination ? firstPageUrl(pagination, request.url) : request.url;
 	for (let pages = 1; ; pages++) {
 		const pageRequest = url === request.url ? request : { ...request, url };
 		const line = { method: request.method, url };
-		const outcome = await callApi(pageRequest, auth, call);
+		const outcome = await call(pageRequest);
 		// With pagination, a failure says how many pages came before it.
 		const pagesFetched = pagination ? pages - 1 : undefined;
 		if (outcome.kind === 'token' || outcome.kind === 'network') return { ...outcome, request: line, pagesFetched };
@@ -48,7 +49,7 @@ export async function fetchPages(request: PreparedRequest, source: PageSource, p
 		// The next link is the API's choice, not the user's: it passes the same rule as the URL parameter (only the
 		// credential's API host ever gets the token).
 		try {
-			url = resolveUrl(auth.baseUrl || request.url, next).href;
+			url = resolveUrl(source.baseUrl || request.url, next).href;
 		} catch (error) {
 			const message = `Pagination stopped after ${pages} page(s): ${messageOf(error)}`;
 			return { kind: 'unusable', status: response.status, message, source: 'input', attempts: outcome.attempts, request: line, pagesFetched: pages };

@@ -10,7 +10,7 @@ import { attempt, messageOf, settle } from '../../shared/http/settle';
 import { JAS_PROVIDER, PARTNER_PROVIDER } from '../../shared/token/clientCredentials';
 import { transportTokenHttp } from '../../shared/token/tokenHttp';
 import { type Authorizer, ClientCredentialsAuthorizer, JTL_CREDENTIAL_TYPE, JtlAuthorizer } from '../authorizers';
-import type { CallSettings } from '../callApi';
+import { callApi, type CallSettings } from '../callApi';
 import { ItemParameters } from '../itemParameters';
 import { Exit } from '../present/emit';
 import type { FailureCause } from '../present/failures';
@@ -84,7 +84,7 @@ function sourceFor(auth: Authorizer, call: CallSettings, settings: RunSettings):
 	const unusable = auth.unusable;
 	if (unusable) return { failure: { kind: 'token', error: unusable, attempts: 0 } };
 	call.rateLimiter = rateLimiterFor(auth.identity, settings.maxRequestsPerSecond);
-	return { auth, call, pagination: settings.pagination, format: settings.responseFormat };
+	return { call: async (request) => await callApi(request, auth, call), baseUrl: auth.baseUrl, pagination: settings.pagination, format: settings.responseFormat };
 }
 
 /** Throws (scrubbed) when a workflow cannot run at all: an invalid routing rule, a credential that cannot be read. */

@@ -10,7 +10,7 @@ import type { Run } from './openRun';
 async function present(run: Run, index: number, presentation: ItemPresentation): Promise<void> {
 	const { ctx, source } = run;
 	if ('failure' in source) return presentation.failed({ ...source.failure, request: readableRequest(ctx, index) });
-	const read = await settle(readItemRequest(ctx, run.params, index, source.auth.baseUrl));
+	const read = await settle(readItemRequest(ctx, run.params, index, source.baseUrl));
 	if (!read.ok) return presentation.failed({ kind: 'input', message: messageOf(read.error), request: readableRequest(ctx, index) });
 	const fetched = await fetchPages(read.value, source, presentation);
 	if ('kind' in fetched) presentation.failed(fetched);
