@@ -7,9 +7,9 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-work
 
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
 import { jtlApiBaseUrl, jtlTokenUrl } from '../shared/token/jtlEnvironment';
-import { settle } from '../shared/http/settle';
 import { type WaitBounds, waitFor } from '../shared/http/wait';
 import { redact } from '../shared/secrets';
+import { messageOf, settle } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
 import { configSecrets, type TokenHttp } from '../shared/token/tokenRequest';
@@ -29,6 +29,8 @@ export interface Authorizer {
 	rejected(token: string, bounds?: WaitBounds): Promise<void>;
 	/** Secrets to scrub from anything shown to the user. */
 	secrets(): string[];
+	/** Why no token can ever be had, known without asking for one (a credential without an API URL). */
+	readonly unusable: TokenError | undefined;
 }
 
 /**
@@ -51,15 +53,15 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	abstract secrets(): string[];
 
+	get unusable(): TokenError | undefined {
+		if (this.baseUrl) return undefined;
+		return new TokenError('config', `Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`);
+	}
+
 	async getToken(bounds: WaitBounds = {}): Promise<string> {
 		if (this.failure) throw this.failure;
-		if (!this.baseUrl) {
-			this.failure = new TokenError(
-				'config',
-				`Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`,
-			);
-			throw this.failure;
-		}
+		this.failure = this.unusable;
+		if (this.failure) throw this.failure;
 		try {
 			return await this.fetchToken(bounds);
 		} catch (error) {
@@ -77,7 +79,7 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	/** Any failure as a TokenError (a wait the item's bounds ended is a transient one), remembered when lasting. */
 	private remembered(error: unknown): TokenError {
-		const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
+		const failure = error instanceof TokenError ? error : new TokenError('network', redact(messageOf(error), this.secrets()));
 		if (!failure.transient) this.failure = failure;
 		return failure;
 	}

@@ -11,8 +11,9 @@ import { refuseRedirectingTokenEndpoint } from '../shared/token/redirectGuard';
 import { renewalMarginMs } from '../shared/token/tokenEngine';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { TokenHttp } from '../shared/token/tokenRequest';
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 
-export const JTL_CREDENTIAL_TYPE = 'jtlFfnOAuth2Api';
+export const JTL_CREDENTIAL_TYPE = CREDENTIAL_TYPES.jtl;
 
 export const JTL_MARGIN_MS = 60_000;
 

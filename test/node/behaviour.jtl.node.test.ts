@@ -5,12 +5,13 @@
  * n8n's real `refreshOAuth2Token` needs n8n's lock service and is tested end-to-end; here a small stand-in
  * performs the same refresh_token grant (HTTP Basic client authentication) against the simulator.
  */
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode, type RunNodeResult } from '../helpers/runNode';
 import { DEMO_CLIENTS, JTL_DEMO_USER_ID, type JtlSimulator, startJtlSimulator } from '../../tools/simulators';
-import { errorOf, OUT, pairedIndexes, type ReflectingApi, sleep, startReflectingApi } from './behaviour.helpers';
+import { errorOf, pairedIndexes, type ReflectingApi, sleep, startReflectingApi } from './behaviour.helpers';
 
 const { clientId, clientSecret } = DEMO_CLIENTS.jtl;
 const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
@@ -112,7 +113,7 @@ const expectNoSecret = (outputs: unknown) => {
 
 it('calls the API with the stored token', async () => {
 	const result = await runJtl(['/v1/users/current'], await connect());
-	expect(result.outputs[OUT.success][0].json).toEqual({ userId: JTL_DEMO_USER_ID, scopes: ALL_SCOPES });
+	expect(result.outputs[CATEGORY.success][0].json).toEqual({ userId: JTL_DEMO_USER_ID, scopes: ALL_SCOPES });
 	expect(result.refreshes).toBe(0);
 	expect(jtl.stats.refreshRequests).toBe(0);
 });
@@ -121,7 +122,7 @@ it('refreshes once, before any request, when the stored token is about to expire
 	const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000); // within the 60 s margin
 	const paths = Array.from({ length: 20 }, () => '/v1/users/current');
 	const result = await runJtl(paths, tokenData, { concurrency: 20 });
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual(paths.map((_, index) => index));
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(paths.map((_, index) => index));
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.invalidGrant).toBe(0);
 	expect(jtl.stats.unauthorized).toBe(0);
@@ -136,7 +137,7 @@ it('after a 401, one refresh serves every item in flight', async () => {
 	await sleep(1100);
 	const paths = Array.from({ length: 20 }, () => '/v1/users/current');
 	const result = await runJtl(paths, tokenData, { concurrency: 20 });
-	expect(result.outputs[OUT.success]).toHaveLength(20);
+	expect(result.outputs[CATEGORY.success]).toHaveLength(20);
 	expect(jtl.stats.expiredTokenRejections).toBeGreaterThan(0);
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.invalidGrant).toBe(0);
@@ -150,8 +151,8 @@ it('a failed refresh puts every item on Auth Error after one attempt', async () 
 	await refresher({ ...tokenData }).refreshOAuth2Token.call({} as IExecuteFunctions, 'jtlFfnOAuth2Api');
 	jtl.resetStats();
 	const result = await runJtl(Array.from({ length: 10 }, () => '/v1/users/current'), tokenData, { concurrency: 5 });
-	expect(result.outputs[OUT.auth]).toHaveLength(10);
-	for (const item of result.outputs[OUT.auth]) {
+	expect(result.outputs[CATEGORY.authError]).toHaveLength(10);
+	for (const item of result.outputs[CATEGORY.authError]) {
 		const error = errorOf(item);
 		expect(error.source).toBe('token');
 		expect(error.message).toMatch(/JTL-FFN OAuth2 API/);
@@ -171,8 +172,8 @@ it('a failed refresh after a 401 is not repeated for every later item', async ()
 	await sleep(1100);
 	jtl.resetStats();
 	const result = await runJtl(Array.from({ length: 20 }, () => '/v1/users/current'), tokenData, { concurrency: 5 });
-	expect(result.outputs[OUT.auth]).toHaveLength(20);
-	expect(result.outputs[OUT.auth].every((item) => errorOf(item).source === 'token')).toBe(true);
+	expect(result.outputs[CATEGORY.authError]).toHaveLength(20);
+	expect(result.outputs[CATEGORY.authError].every((item) => errorOf(item).source === 'token')).toBe(true);
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.apiRequests).toBeLessThanOrEqual(5);
 });
@@ -183,10 +184,10 @@ it('a token without the scope gets 403 on Auth Error; what it may read still wor
 		scopes: ['ffn.merchant.read'],
 		parameters: { options: { maxRetries: 0, splitField: 'items', pagination: { settings: { mode: 'offset', pageSize: 50 } } } },
 	});
-	const error = errorOf(result.outputs[OUT.auth][0]);
+	const error = errorOf(result.outputs[CATEGORY.authError][0]);
 	expect(error).toMatchObject({ status: 403, source: 'api', attempts: 1 });
 	expect(error.message).toMatch(/scope/);
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual(new Array(95).fill(1));
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(new Array(95).fill(1));
 	expect(jtl.stats.refreshRequests).toBe(0);
 });
 
@@ -195,7 +196,7 @@ it('scrubs a token that a refresh replaced while its request was running', async
 	api.revoked.add(String(tokenData.access_token));
 	// Item 0 is answered late, echoing the first token; item 1's 401 meanwhile makes the node refresh.
 	const result = await runJtl(['/reflect?delay=600&acceptAny=1', '/check'], tokenData, { apiUrl: api.url, concurrency: 2 });
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 1]);
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([0, 1]);
 	expect(result.refreshes).toBe(1);
 	expectNoSecret(result.outputs);
 });
@@ -220,8 +221,8 @@ describe('a JTL refresh that never answers: the wait ends by the item\'s own lim
 		const started = Date.now();
 		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh: never, parameters: { options: { timeout: 400 } } });
 		expect(Date.now() - started).toBeLessThan(3_000);
-		expect(result.outputs[OUT.auth]).toHaveLength(2);
-		expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/Timeout/);
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(2);
+		expect(errorOf(result.outputs[CATEGORY.authError][0]).message).toMatch(/Timeout/);
 		expect(jtl.stats.apiRequests).toBe(0);
 	});
 });
@@ -237,7 +238,7 @@ it("a refresh answered 200 with a page echoing the request: n8n's 100-character 
 		throw new Error(`Expected JSON response from OAuth2 token endpoint (content-type: text/html) but received: ${echoed.slice(0, 100)}...`);
 	};
 	const result = await runJtl(['/v1/users/current'], tokenData, { refresh });
-	const message = errorOf(result.outputs[OUT.auth][0]).message;
+	const message = errorOf(result.outputs[CATEGORY.authError][0]).message;
 	expect(message).toMatch(/Expected JSON response/);
 	for (let i = 0; i + 8 <= refreshToken.length; i++) expect(message).not.toContain(refreshToken.slice(i, i + 8));
 });
@@ -280,8 +281,8 @@ describe('token requests never follow redirects: a JTL refresh', () => {
 				},
 				helpersOverride: { refreshOAuth2Token: refresh } as unknown as Partial<IExecuteFunctions['helpers']>,
 			});
-			expect(result.outputs[OUT.auth]).toHaveLength(3);
-			const message = errorOf(result.outputs[OUT.auth][0]).message;
+			expect(result.outputs[CATEGORY.authError]).toHaveLength(3);
+			const message = errorOf(result.outputs[CATEGORY.authError][0]).message;
 			expect(message).toMatch(/answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+/);
 			expect(message).toMatch(/refused before anything was sent/);
 			expect(refreshCalls).toBe(0);
@@ -303,7 +304,7 @@ describe('token requests never follow redirects: a JTL refresh', () => {
 		};
 		const result = await runJtl(Array.from({ length: 30 }, () => '/check'), tokenData, { apiUrl: api.url, concurrency: 10, refresh });
 		expect(refreshCalls).toBeLessThanOrEqual(2);
-		expect(result.outputs[OUT.auth]).toHaveLength(30);
-		for (const item of result.outputs[OUT.auth]) expect(errorOf(item).message).toMatch(/reconnect/);
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(30);
+		for (const item of result.outputs[CATEGORY.authError]) expect(errorOf(item).message).toMatch(/reconnect/);
 	});
 });

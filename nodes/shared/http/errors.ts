@@ -1,4 +1,5 @@
 /** Why no HTTP answer arrived: the error type, its classification from Node/undici errors, and messages that say what to do. */
+import { messageOf } from './settle';
 
 export type TransportErrorCode =
 	| 'timeout'
@@ -78,7 +79,7 @@ function reasonOf(error: unknown): string {
 	// OpenSSL errors carry a readable `reason`; their message names source files.
 	const opensslReason = (error as { reason?: unknown } | null)?.reason;
 	const message =
-		typeof opensslReason === 'string' ? opensslReason : (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+		typeof opensslReason === 'string' ? opensslReason : messageOf(error).split('\n')[0].trim();
 	const code = errorCodes(error)[0];
 	const text = message || code || 'unknown error';
 	return code && !text.includes(code) ? `${text} (${code})` : text;

@@ -15,12 +15,13 @@ import { fieldExpression, fieldValue, tokenUrlExpression, tokenUrlOf } from './c
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
 import { n8nTokenHttp } from './tokenHttp';
 import { type ClientCredentialsConfig, configSecrets, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { CREDENTIAL_TYPES } from './credentialTypes';
 import { settle } from '../http/settle';
 import type { WaitBounds } from '../http/wait';
 import { redact } from '../secrets';
 
 export interface ClientCredentialsProvider {
-	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
+	credentialType: typeof CREDENTIAL_TYPES.jas | typeof CREDENTIAL_TYPES.partner;
 	label: string;
 	bodyStyle: TokenBodyStyle;
 	/** The token endpoint's path, appended to the Base URL when the Token URL is left empty. */
@@ -31,7 +32,7 @@ export interface ClientCredentialsProvider {
 }
 
 export const JAS_PROVIDER: ClientCredentialsProvider = {
-	credentialType: 'jasOAuth2Api',
+	credentialType: CREDENTIAL_TYPES.jas,
 	label: 'JAS OAuth2 API',
 	bodyStyle: 'form',
 	endpointPath: '/oauth2/token',
@@ -41,7 +42,7 @@ export const JAS_PROVIDER: ClientCredentialsProvider = {
 };
 
 export const PARTNER_PROVIDER: ClientCredentialsProvider = {
-	credentialType: 'partnerOAuth2Api',
+	credentialType: CREDENTIAL_TYPES.partner,
 	label: 'Partner OAuth2 API',
 	bodyStyle: 'json',
 	endpointPath: '/api/oauth/token',

@@ -1,21 +1,22 @@
 /**
  * Tool mode (the node as an AI agent's tool: its type name ends in "Tool") attacked by a hostile API and a sloppy or
  * hostile model. Every input item must give exactly one answer on output 0, within the budget, with no secret and no
- * host of the API in any spelling. Titles "attack …, now refused" broke the code when this review ran.
+ * host of the API in any spelling.
  */
 import type { IDataObject, INodeExecutionData, INodeTypeDescription } from 'n8n-workflow';
-import { JasRequest } from '../../../nodes/JasRequest/JasRequest.node';
-import { runNode, type RunNodeResult } from '../../helpers/runNode';
-import { registerSecrets } from '../../../tools/simulators/secretRegistry';
-import { bearerOf, client, sleep, startSrv, type Srv } from './hostile';
+import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
+import { runNode, type RunNodeResult } from '../helpers/runNode';
+import { registerSecrets } from '../../tools/simulators/secretRegistry';
+import { bearerOf, type HostileServer, hostileClient, startHostileServer } from '../helpers/hostileServer';
+import { sleep } from './hostile';
 
 /** n8n offers the node to agents as a copy whose type name ends in "Tool"; the engine runs that copy's execute(). */
 class JasRequestTool extends JasRequest {
 	description: INodeTypeDescription = { ...new JasRequest().description, name: 'jasRequestTool' };
 }
 
-let api: Srv;
-beforeAll(async () => (api = await startSrv()));
+let api: HostileServer;
+beforeAll(async () => (api = await startHostileServer()));
 afterAll(async () => await api.close());
 
 async function runTool(items: IDataObject[], parameters: IDataObject = {}, credentials?: IDataObject): Promise<RunNodeResult> {
@@ -23,7 +24,7 @@ async function runTool(items: IDataObject[], parameters: IDataObject = {}, crede
 		node: new JasRequestTool(),
 		parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', ...parameters },
 		items: items.map((json) => ({ json })),
-		credentials: { jasOAuth2Api: (credentials ?? { baseUrl: api.url, ...client(), renewalMarginSec: 60 }) as IDataObject as never },
+		credentials: { jasOAuth2Api: (credentials ?? { baseUrl: api.url, ...hostileClient(), renewalMarginSec: 60 }) as IDataObject as never },
 	});
 }
 const answers = (r: RunNodeResult) => {
@@ -61,7 +62,7 @@ test('attack: the API echoes the token in every spelling, in success and error b
 });
 
 test('attack: internal hosts in what the model is told (a host name with a port, IPv6 [::1], an unresolvable name), now refused', async () => {
-	const closed = await startSrv();
+	const closed = await startHostileServer();
 	const port = new URL(closed.url).port;
 	await closed.close();
 	const cases = [
@@ -70,7 +71,7 @@ test('attack: internal hosts in what the model is told (a host name with a port,
 		{ baseUrl: 'http://jas-internal.invalid:8443', tokenUrl: `${api.url}/oauth2/token`, host: 'jas-internal.invalid' },
 	];
 	for (const { baseUrl, tokenUrl, host } of cases) {
-		const r = await runTool([{ path: '/x' }], { options: { maxRetries: 0, timeout: 5000 } }, { baseUrl, ...(tokenUrl ? { tokenUrl } : {}), ...client() });
+		const r = await runTool([{ path: '/x' }], { options: { maxRetries: 0, timeout: 5000 } }, { baseUrl, ...(tokenUrl ? { tokenUrl } : {}), ...hostileClient() });
 		const [answer] = answers(r);
 		expect(json(answer).ok).toBe(false);
 		expect(JSON.stringify(answer.json)).not.toContain(host);
@@ -90,7 +91,7 @@ test('attack: a model-chosen method (CONNECT, TRACE, "G ET", a CRLF header injec
 });
 
 test('attack: model-chosen URLs on another host (absolute, //, \\\\, @, userinfo, %2F-encoded, other scheme): nothing reaches it, and the refusal no longer names its address, now refused', async () => {
-	const evil = await startSrv();
+	const evil = await startHostileServer();
 	try {
 		const ep = new URL(evil.url).port;
 		const paths = [`${evil.url}/a`, `//127.0.0.1:${ep}/b`, `\\\\127.0.0.1:${ep}/c`, `${api.url}@127.0.0.1:${ep}/d`, `http://u:p@127.0.0.1:${ep}/e`, `http:%2F%2F127.0.0.1:${ep}/f`, `HTTP://127.0.0.1:${ep}/g`, `ftp://127.0.0.1:${ep}/h`];
@@ -188,7 +189,7 @@ test('attack: custom routing rules (one invalid) in tool mode: routing does not 
 
 test('attack: the credential missing, or of the wrong type: each item answered as a credential problem, nothing thrown (control)', async () => {
 	const none = await runNode({ node: new JasRequestTool(), parameters: { authentication: 'jasOAuth2Api', url: '/x' }, items: [{ json: {} }, { json: {} }] });
-	const wrong = await runNode({ node: new JasRequestTool(), parameters: { authentication: 'jtlFfnOAuth2Api', url: '/x' }, items: [{ json: {} }], credentials: { jasOAuth2Api: { baseUrl: api.url, ...client() } } });
+	const wrong = await runNode({ node: new JasRequestTool(), parameters: { authentication: 'jtlFfnOAuth2Api', url: '/x' }, items: [{ json: {} }], credentials: { jasOAuth2Api: { baseUrl: api.url, ...hostileClient() } } });
 	for (const out of [answers(none), answers(wrong)]) for (const item of out) expect(json(item)).toMatchObject({ ok: false, problem: 'credential' });
 	expect(answers(none).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 });

@@ -1,8 +1,8 @@
 /** The JSON of an error item: what happened, what to do, and the request, never a secret. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { reasonPhrase } from '../shared/http/statusText';
-import { JAS_STATUS_TEXT } from './jasStatus';
+import { reasonPhrase } from '../../shared/http/statusText';
+import { JAS_STATUS_TEXT } from '../jasStatus';
 
 /**
  * api: an HTTP error answer; token: the credential; network: no answer; input: the item's parameters; response: an
@@ -26,12 +26,20 @@ const ADVICE: Readonly<Record<number, string>> = {
 	429: 'The API is rate limiting: lower Concurrency, or try again later.',
 };
 
-/** What went wrong and what to do, for an HTTP error answer. */
-export function apiErrorMessage(status: number, attempts: number, retryAfterSec?: number): string {
+/** A 401 from another origin: the token was dropped at the cross-origin redirect, so nothing was renewed or rejected. */
+const CROSS_ORIGIN_401 =
+	"The API redirected to another origin, which answered 401: the token is never sent to another origin, so it was not renewed. Check the URL, or turn off Follow Redirects.";
+
+/**
+ * What went wrong and what to do, for an HTTP error answer. `credentialsDropped`: the answer came after a
+ * cross-origin redirect, so it was not an answer to our token.
+ */
+export function apiErrorMessage(status: number, attempts: number, retryAfterSec?: number, credentialsDropped = false): string {
 	const head = `The API answered ${status} ${statusTextFor(status)}`;
 	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
 	const wait = retryAfterSec !== undefined ? ` It asked to wait ${retryAfterSec} s.` : '';
-	const advice = ADVICE[status] ?? (status >= 500 ? 'The server failed: try again later, or ask the provider if it persists.' : '');
+	const fallback = status >= 500 ? 'The server failed: try again later, or ask the provider if it persists.' : '';
+	const advice = status === 401 && credentialsDropped ? CROSS_ORIGIN_401 : (ADVICE[status] ?? fallback);
 	return `${head}${tries}.${wait} ${advice}`.trim();
 }
 
@@ -43,7 +51,8 @@ export interface ErrorDetails {
 	attempts: number;
 	retryAfter?: number;
 	body?: unknown;
-	headers?: IDataObject;
+	/** The answer's headers as received; the exit keeps only the safe ones. */
+	headers?: Record<string, string | string[]>;
 	request: { method: string; url: string };
 	pagesFetched?: number;
 }
@@ -63,7 +72,7 @@ export function errorJson(outcome: string, details: ErrorDetails): IDataObject {
 	};
 	if (details.retryAfter !== undefined) error.retryAfter = details.retryAfter;
 	if (details.body !== undefined) error.body = details.body as IDataObject;
-	if (details.headers !== undefined) error.headers = details.headers;
+	if (details.headers !== undefined) error.headers = details.headers as IDataObject;
 	if (details.pagesFetched !== undefined) error.pagesFetched = details.pagesFetched;
 	return { outcome, error };
 }

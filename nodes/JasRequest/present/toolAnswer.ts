@@ -7,24 +7,45 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { attempt } from '../shared/http/settle';
+import { attempt } from '../../shared/http/settle';
+import type { ErrorDetails, ErrorSource } from './errorItems';
 
 /** n8n offers a `usableAsTool` node to agents as a copy whose type name ends in "Tool" (on every n8n version). */
 export function isToolNodeType(type: string): boolean {
 	return type.endsWith('Tool');
 }
 
+/** A file the model cannot read: what it is, in one line. */
+export interface FileDescription {
+	fileName: string;
+	mimeType: string;
+	size: string;
+}
+
 export type ToolOutcome =
-	/** `body`: the page's body as parsed (JSON as JSON, text as text); several pages: one body per page. */
-	| { kind: 'success'; status: number; body: unknown; pages?: number; stoppedAtBudget?: boolean }
-	/** A file the model cannot read: what it is, in one line. */
-	| { kind: 'file'; status: number; fileName: string; mimeType: string; size: string }
-	/** The JSON of the error item the node would emit outside tool mode (`{ outcome, error }`, errorItems.ts). */
-	| { kind: 'error'; item: IDataObject };
+	/**
+	 * `body`: the page's body as parsed (JSON as JSON, text as text); several pages: one body per page.
+	 * `stoppedAtFile`: pagination stopped at this page, a file the model cannot read (the pages before are kept).
+	 */
+	| { kind: 'success'; status: number; body: unknown; pages?: number; stoppedAtBudget?: boolean; stoppedAtFile?: FileDescription & { page: number } }
+	| ({ kind: 'file'; status: number } & FileDescription)
+	/** A success without a file to store (a 304 Not Modified, a redirect not followed) when a file was asked for. */
+	| { kind: 'noFile'; status: number; statusText: string }
+	/** What the node reports of a failure (failures.ts), as an error item would show it. */
+	| { kind: 'error'; error: ErrorDetails };
 
 export const CUT_MARKER = '[cut: ';
 
-const PROVIDER_ADVICE: Readonly<Record<string, string>> = {
+/** An answer's `problem` for a failure that is not the API's own error answer. */
+const PROBLEM: Readonly<Record<Exclude<ErrorSource, 'api'>, string>> = {
+	token: 'credential',
+	network: 'network',
+	input: 'input',
+	response: 'response',
+	internal: 'internal',
+};
+
+const PROVIDER_ADVICE: Readonly<Record<Exclude<ErrorSource, 'api'>, string>> = {
 	token: 'The credential could not get an access token. This is not fixable by changing the request: tell the user to check the credential in n8n (client ID, secret, API and token URLs, or reconnect), or to try again later if the provider is down.',
 	network: 'The API could not be reached or did not answer in time. Try again later; if it persists, tell the user.',
 	input: 'The request was not sent: fix the arguments (the path must be relative to the API, e.g. /v1/..., or on its own host) and try again.',
@@ -82,43 +103,41 @@ function apiMessage(body: unknown): string | undefined {
 	return field ?? asJson(body);
 }
 
-function errorAnswer(item: IDataObject): IDataObject {
-	const error = (item.error ?? {}) as IDataObject;
-	const source = String(error.source ?? 'internal');
+/** What a failure's answer says, from the same details an error item shows (failures.ts). */
+function errorAnswer(error: ErrorDetails): IDataObject {
 	const answer: IDataObject = { ok: false };
-	if (source === 'api') {
-		answer.status = error.status as number;
-		answer.meaning = error.statusText as string;
+	if (error.source === 'api') {
+		answer.status = error.status;
+		answer.meaning = error.statusText;
 		const fromApi = apiMessage(error.body);
 		if (fromApi) answer.apiMessage = fromApi;
-		if (typeof error.retryAfter === 'number') answer.retryAfterSeconds = error.retryAfter;
-		answer.advice = error.message as string;
-		const status = Number(error.status);
-		if ((status === 429 || status === 503) && typeof error.retryAfter !== 'number') answer.advice += ' Wait a little (e.g. 10 seconds) before trying again.';
+		if (error.retryAfter !== undefined) answer.retryAfterSeconds = error.retryAfter;
+		answer.advice = error.message;
+		if ((error.status === 429 || error.status === 503) && error.retryAfter === undefined) answer.advice += ' Wait a little (e.g. 10 seconds) before trying again.';
 	} else {
-		answer.problem = source === 'token' ? 'credential' : source;
-		if (error.status !== null && error.status !== undefined) answer.status = error.status as number;
-		// "Item 0: " numbers items for a workflow's user; a tool call is always one item.
-		answer.message = String(error.message ?? '').replace(/^Item \d+: /, '');
-		answer.advice = PROVIDER_ADVICE[source] ?? PROVIDER_ADVICE.internal;
+		answer.problem = PROBLEM[error.source];
+		if (error.status !== null) answer.status = error.status;
+		answer.message = error.message;
+		answer.advice = PROVIDER_ADVICE[error.source];
 	}
-	if (typeof error.pagesFetched === 'number' && error.pagesFetched > 0) answer.pagesFetched = error.pagesFetched;
+	if (error.pagesFetched !== undefined && error.pagesFetched > 0) answer.pagesFetched = error.pagesFetched;
 	return answer;
 }
 
+const describeFile = (file: FileDescription) => `"${file.fileName}", ${file.mimeType || 'unknown type'}, ${file.size}`;
+
 function baseAnswer(outcome: ToolOutcome, maxChars: number): IDataObject {
-	if (outcome.kind === 'error') return errorAnswer(outcome.item);
-	if (outcome.kind === 'file') {
-		return {
-			ok: true,
-			status: outcome.status,
-			file: `A file was returned, not shown here: "${outcome.fileName}", ${outcome.mimeType || 'unknown type'}, ${outcome.size}.`,
-		};
-	}
+	if (outcome.kind === 'error') return errorAnswer(outcome.error);
+	if (outcome.kind === 'file') return { ok: true, status: outcome.status, file: `A file was returned, not shown here: ${describeFile(outcome)}.` };
+	if (outcome.kind === 'noFile') return { ok: true, status: outcome.status, file: `No file: the API answered ${outcome.status} ${outcome.statusText}.` };
 	const answer: IDataObject = { ok: true, status: outcome.status };
 	if (outcome.pages !== undefined && outcome.pages > 1) answer.pages = outcome.pages;
 	if (outcome.stoppedAtBudget) {
 		answer.note = `Pagination stopped after ${outcome.pages ?? 1} page(s): the answer reached the tool's budget of ${maxChars.toLocaleString('en-US')} characters, and more pages exist. Ask for less (a filter or a smaller page) if you need the rest.`;
+	}
+	if (outcome.stoppedAtFile) {
+		const { page } = outcome.stoppedAtFile;
+		answer.note = `Pagination stopped at page ${page}: it is a file, not shown here (${describeFile(outcome.stoppedAtFile)}). The body holds the ${page - 1} page(s) before it.`;
 	}
 	answer.body = outcome.body as IDataObject;
 	return answer;

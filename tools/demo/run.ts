@@ -2,10 +2,10 @@
  * Runs the demo: simulators, a real n8n with the packed package, the example workflow, a summary.
  * Shared by `npm run demo` and the end-to-end test of the example workflow.
  */
-import { createN8nInstance, type N8nInstance } from '../../tools/n8n/instance';
-import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
-import { type N8nExecution } from '../../tools/n8n/executions';
-import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../../tools/simulators';
+import { createN8nInstance, type N8nInstance } from '../n8n/instance';
+import { ensureN8n, packPackage, removePackedPackage } from '../n8n/install';
+import { type N8nExecution } from '../n8n/executions';
+import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../simulators';
 import { demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from './workflow';
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write'];

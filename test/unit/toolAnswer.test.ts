@@ -1,19 +1,19 @@
 /**
- * What an AI agent's model receives in tool mode (nodes/JasRequest/toolOutput.ts), and the one exit that scrubs it
+ * What an AI agent's model receives in tool mode (nodes/JasRequest/present/toolAnswer.ts), and the one exit that scrubs it
  * (emit.ts `Exit.tool`): every outcome as lean JSON within the budget, a clear cut marker, and never a secret in any
  * spelling, also when the cut falls inside one.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { Exit } from '../../nodes/JasRequest/emit';
-import { errorJson } from '../../nodes/JasRequest/errorItems';
-import { CUT_MARKER, isToolNodeType, toolAnswer, withoutHosts } from '../../nodes/JasRequest/toolOutput';
+import { Exit } from '../../nodes/JasRequest/present/emit';
+import type { ErrorDetails } from '../../nodes/JasRequest/present/errorItems';
+import { CUT_MARKER, isToolNodeType, toolAnswer, withoutHosts } from '../../nodes/JasRequest/present/toolAnswer';
 
 const size = (answer: IDataObject) => JSON.stringify(answer).length;
 
-const apiError = (status: number, body: unknown, extra: Partial<Parameters<typeof errorJson>[1]> = {}) => ({
+const apiError = (status: number, body: unknown, extra: Partial<ErrorDetails> = {}) => ({
 	kind: 'error' as const,
-	item: errorJson('Not Found', {
+	error: {
 		status,
 		statusText: status === 404 ? 'Requested Resource not Found' : 'Unexpected Server Error',
 		message: `The API answered ${status}.`,
@@ -23,7 +23,7 @@ const apiError = (status: number, body: unknown, extra: Partial<Parameters<typeo
 		headers: { 'x-internal': 'should not reach the model' },
 		request: { method: 'GET', url: 'http://10.1.2.3:8443/api/orders/1' },
 		...extra,
-	}),
+	} satisfies ErrorDetails,
 });
 
 describe('tool node type', () => {
@@ -67,14 +67,14 @@ describe('toolAnswer', () => {
 
 	it('credential, network and input problems say what failed and what to do, without hosts', () => {
 		const credential = toolAnswer(
-			{ kind: 'error', item: errorJson('Auth Error', { status: 503, statusText: 'Token Request Failed', message: 'The token endpoint http://127.0.0.1:4999/oauth2/token answered 503.', source: 'token', attempts: 1, request: { method: 'GET', url: '/x' } }) },
+			{ kind: 'error', error: { status: 503, statusText: 'Token Request Failed', message: 'The token endpoint http://127.0.0.1:4999/oauth2/token answered 503.', source: 'token', attempts: 1, request: { method: 'GET', url: '/x' } } },
 			20_000,
 		);
 		expect(credential).toMatchObject({ ok: false, problem: 'credential', status: 503 });
 		expect(credential.message).toBe('The token endpoint [host]/oauth2/token answered 503.');
 		expect(credential.advice).toMatch(/check the credential/);
 		const network = toolAnswer(
-			{ kind: 'error', item: errorJson('Network Error', { status: null, statusText: 'timeout', message: 'No answer from 192.168.0.9:8080 within 30 s', source: 'network', attempts: 2, request: { method: 'GET', url: '/x' } }) },
+			{ kind: 'error', error: { status: null, statusText: 'timeout', message: 'No answer from 192.168.0.9:8080 within 30 s', source: 'network', attempts: 2, request: { method: 'GET', url: '/x' } } },
 			20_000,
 		);
 		expect(network).toMatchObject({ ok: false, problem: 'network', message: 'No answer from [host] within 30 s' });
@@ -155,7 +155,7 @@ describe('toolAnswer', () => {
 
 describe('Exit.tool: the scrubber runs before the cut and after it', () => {
 	const secret = 'tok_9f8e7d6c5b4a3210ffeeddcc';
-	const exit = new Exit({} as IExecuteFunctions, () => [secret], () => '');
+	const exit = new Exit({} as IExecuteFunctions, () => [secret]);
 	const spellings = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), secret.slice(0, 16)];
 
 	const noSecret = (answer: unknown) => {

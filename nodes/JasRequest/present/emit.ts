@@ -5,16 +5,18 @@
  */
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { headerValue } from '../shared/http/headers';
-import { ERROR_BODY_MAX_BYTES, formatBytes, type HttpResponse } from '../shared/http/send';
-import { displayUrl, tryParseUrl } from '../shared/http/url';
-import { Scrubber } from '../shared/secrets';
+import { headerValue } from '../../shared/http/headers';
+import { ERROR_BODY_MAX_BYTES, formatBytes, type HttpResponse } from '../../shared/http/send';
+import { displayUrl, tryParseUrl } from '../../shared/http/url';
+import { Scrubber } from '../../shared/secrets';
+import { safeHeaders } from '../responseBody';
 import { type ErrorDetails, errorJson } from './errorItems';
-import { safeHeaders } from './responseBody';
-import { type ToolOutcome, toolAnswer } from './toolOutput';
+import { type ToolOutcome, toolAnswer } from './toolAnswer';
 
-/** `tool`: in tool mode, what the model is to be told of a success (its bodies, or the file); errors are told from `items`. */
-export type ItemResult = { output: number; items: INodeExecutionData[]; tool?: ToolOutcome };
+/** The answer's media type without parameters ('' when none was sent). */
+export function mimeTypeOf(response: Pick<HttpResponse, 'headers'>): string {
+	return headerValue(response.headers, 'content-type')?.split(';')[0].trim() ?? '';
+}
 
 /** The file name the API gave (Content-Disposition, RFC 6266 `filename*` first), else the URL's last segment. */
 export function fileNameOf(response: Pick<HttpResponse, 'headers' | 'url'>): string {
@@ -81,7 +83,6 @@ export class Exit {
 		private readonly ctx: IExecuteFunctions,
 		/** The secrets of this run so far (client secret, every token issued); read at each emit. */
 		private readonly secrets: () => Iterable<string>,
-		private readonly outputName: (output: number) => string,
 		/** The credential's API URL: in tool mode its host is hidden from the model in every spelling, like a secret. */
 		private readonly apiUrl: () => string | undefined = () => undefined,
 	) {}
@@ -110,17 +111,17 @@ export class Exit {
 		return jsons.map((json) => ({ json: clean ? json : scrubber.value(json), pairedItem: { item: index } }));
 	}
 
-	/** An error item on `output`. */
-	error(index: number, output: number, details: ErrorDetails): ItemResult {
+	/** An error item for the output named `outcome`. */
+	error(index: number, outcome: string, details: ErrorDetails): INodeExecutionData {
 		const scrubber = this.clean();
-		const json = errorJson(this.outputName(output), {
+		const json = errorJson(outcome, {
 			...details,
 			// The transport reads a little past the cut: scrubbed first, then cut, no secret is left half shown.
 			body: typeof details.body === 'string' ? scrubber.cut(details.body, ERROR_BODY_MAX_BYTES) : details.body,
 			request: { method: details.request.method, url: displayUrl(details.request.url) },
-			headers: details.headers && safeHeaders(details.headers as Record<string, string | string[]>),
+			headers: details.headers && safeHeaders(details.headers),
 		});
-		return { output, items: [{ json: scrubber.value(json), pairedItem: { item: index } }] };
+		return { json: scrubber.value(json), pairedItem: { item: index } };
 	}
 
 	/**

@@ -65,6 +65,8 @@ beforeEach(() => {
 class FakeAuthorizer implements Authorizer {
 	readonly baseUrl = 'http://unused.invalid';
 
+	readonly unusable = undefined;
+
 	readonly identity = 'fake';
 
 	current = 1;
