@@ -39,7 +39,7 @@ export type CallOutcome =
 	| { kind: 'token'; error: TokenError; attempts: number };
 
 
-const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge']);
+const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge', 'rateLimited']);
 
 export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
 	let attempts = 0;
@@ -53,10 +53,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			throw got.error;
 		}
 		const token = got.value;
-		if (settings.rateLimiter && !(await settings.rateLimiter.acquire(settings.signal))) {
-			// Cancelled while waiting for a slot: like a request the cancel stopped.
-			return { kind: 'network', error: new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`), attempts };
-		}
 		attempts++;
 		let status: number | null;
 		let retryAfterMs: number | undefined;
@@ -75,6 +71,11 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				egress: settings.egress,
 				maxBodyBytes: settings.maxBodyBytes,
 				streamBody: settings.streamSuccess ? isSuccess : undefined,
+				// Every hop to the API takes a turn of the credential's limit and reports its answer (rateLimit.ts).
+				hops: settings.rateLimiter?.hops(new URL(request.url).origin, {
+					retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs,
+					timeoutMs: settings.timeoutMs,
+				}),
 			}),
 		);
 		if (!sent.ok) {
@@ -102,9 +103,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (!isRetryableStatus(status)) return outcome;
 		}
 		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
-		// A 429 slows down every request of the credential, not only this one, when its wait fits this item's wait
-		// budget; a Retry-After beyond it (a hostile day) fails this item but must not stall every other one.
-		if (status === 429 && decision.retry) settings.rateLimiter?.pauseFor(decision.delayMs);
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;

@@ -182,6 +182,10 @@ export async function executeJasRequest(this: IExecuteFunctions): Promise<INodeE
 					source: 'response',
 				});
 			}
+			// Not sent: the credential is paused (another request's 429) beyond this item's wait. Routed as a 429 is.
+			if (outcome.error.code === 'rateLimited') {
+				return exit.error(index, route.route(429), { ...base, status: null, statusText: 'Rate Limited', message: outcome.error.message, source: 'network' });
+			}
 			return exit.error(index, route.route(null), { ...base, status: null, statusText: outcome.error.code, message: outcome.error.message, source: 'network' });
 		}
 		const { response } = outcome;

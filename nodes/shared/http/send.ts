@@ -39,6 +39,14 @@ export interface HttpRequest {
 	maxBodyBytes?: number;
 	/** For these statuses the body is handed over as a stream (`HttpResponse.stream`) instead of being read. */
 	streamBody?: (status: number) => boolean;
+	/** Told about every hop that leaves, redirects included (the rate limiter). */
+	hops?: HopObserver;
+}
+
+/** Around every hop: before it is dispatched (may wait, or reject to stop the request), and once its status is in. */
+export interface HopObserver {
+	beforeHop(url: URL, signal: AbortSignal): Promise<void>;
+	afterHop(url: URL, status: number, headers: Record<string, string | string[] | undefined>): void;
 }
 
 export interface HttpResponse {
@@ -95,13 +103,18 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 		abortedBy ??= 'caller';
 		controller.abort(request.signal?.reason);
 	};
-	const deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+	// The timeout runs from the first hop's dispatch: waiting for a rate-limit turn is not the API's time.
+	let deadline: AbortSignal | undefined;
 	const onDeadline = () => {
 		abortedBy ??= 'timeout';
 		controller.abort(new Error('timeout'));
 	};
+	const startDeadline = () => {
+		if (deadline || timeoutMs === 0) return;
+		deadline = AbortSignal.timeout(timeoutMs);
+		deadline.addEventListener('abort', onDeadline, { once: true });
+	};
 	const stopDeadline = () => deadline?.removeEventListener('abort', onDeadline);
-	deadline?.addEventListener('abort', onDeadline, { once: true });
 	if (request.signal?.aborted) onCallerAbort();
 	else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
@@ -134,6 +147,8 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 			let streamed: ResponseBody | undefined;
 			try {
 				if (controller.signal.aborted) throw controller.signal.reason;
+				await request.hops?.beforeHop(url, controller.signal);
+				startDeadline();
 				if (request.egress) {
 					if (redirects > 0) validateRedirect(request.egress, url.href);
 					await checkEgress(request.egress, url.href, controller.signal);
@@ -147,6 +162,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 					headersTimeout: timeoutMs,
 					bodyTimeout: timeoutMs,
 				});
+				request.hops?.afterHop(url, response.statusCode, response.headers);
 				const location = firstHeader(response.headers.location);
 				const follow = request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined;
 				if (follow) {
