@@ -66,11 +66,11 @@ describe('RateSchedule: adapts to what the API accepts (AIMD)', () => {
 	it('a 429 lowers the rate once per reaction: refusals of requests sent before the decrease do not count again', () => {
 		const schedule = new RateSchedule(10);
 		schedule.refused(1_000, 900);
-		expect(schedule.rate).toBeCloseTo(7);
+		expect(schedule.rate).toBeCloseTo(5);
 		schedule.refused(1_010, 950); // sent before the decrease: an answer to the old rate
-		expect(schedule.rate).toBeCloseTo(7);
+		expect(schedule.rate).toBeCloseTo(5);
 		schedule.refused(2_000, 1_500);
-		expect(schedule.rate).toBeCloseTo(4.9);
+		expect(schedule.rate).toBeCloseTo(2.5);
 	});
 
 	it('successes climb back to the configured maximum and never past it', () => {
@@ -91,6 +91,6 @@ describe('RateSchedule: adapts to what the API accepts (AIMD)', () => {
 		schedule.start(0, 0);
 		expect(schedule.earliestStartMs(0)).toBe(100);
 		schedule.refused(0, 0);
-		expect(schedule.earliestStartMs(0)).toBeCloseTo(100 / 0.7);
+		expect(schedule.earliestStartMs(0)).toBeCloseTo(200);
 	});
 });

@@ -6,7 +6,7 @@
  *   accumulate; after an idle time the schedule restarts from the request that ends it;
  * - never more than ⌈max⌉ requests in any 1000 ms, whatever the schedule allows (the option's promise);
  * - a pause (a 429's Retry-After from the API) holds everything.
- * The current rate adapts (AIMD, as TCP does): it drops by half on a 429 of the API and climbs back by a small step
+ * The current rate adapts (AIMD, as TCP does): it halves on a 429 of the API and climbs back by a small step
  * per success, up to the configured maximum. Processes that share an API key but never talk (queue-mode workers)
  * each settle on a share, so together they converge on what the API accepts.
  */
@@ -14,13 +14,13 @@
 /** The lowest the adaptive rate goes, as a fraction of the configured maximum (100 workers could still share it). */
 const MIN_FRACTION = 0.01;
 /** A 429 multiplies the current rate by this. */
-const DECREASE = 0.7;
+const DECREASE = 0.5;
 /**
  * While requests succeed, the rate climbs by these fractions of the maximum per second of full use: fast back to
  * just below the rate that was last refused, slowly past it (where the API's limit was found), then faster again
  * (the limit may have grown: another client went away). As TCP CUBIC does, so probes past the limit are rare.
  */
-const CLIMB = { recover: 0.05, near: 0.002, probe: 0.01 } as const;
+const CLIMB = { recover: 0.01, near: 0.002, probe: 0.005 } as const;
 const NEAR = { below: 0.95, above: 1.1 } as const;
 /**
  * How far the schedule may lag and still be caught up: after a late start, the next slots stay where they were, so
