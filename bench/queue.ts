@@ -15,6 +15,7 @@ import { packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/install
 import { type QueueCluster, startQueueCluster } from '../tools/queue/cluster';
 import { missingQueueBinaries } from '../tools/queue/services';
 import { startTokenTap } from '../tools/queue/tokenTap';
+import { rateLimitedRuns } from './queueRateLimit';
 import { webhookWorkflow } from '../tools/queue/workflows';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
 	const tarball = await packPackage();
 	const rows: Row[] = [];
 	try {
+		// BENCH_QUEUE_ONLY=rate: only the rate-limited run (queueRateLimit.ts); =throughput: only this one.
+		if (process.env.BENCH_QUEUE_ONLY !== 'throughput' && !(await rateLimitedRuns(tarball))) process.exitCode = 1;
+		if (process.env.BENCH_QUEUE_ONLY === 'rate') return;
 		for (const workers of WORKERS) {
 			const row = await measure(workers, tarball);
 			log(`${workers} worker(s): ${EXECUTIONS} × ${ITEMS} items in ${row.seconds.toFixed(1)} s, ${row.itemsOk} ok, executions per worker ${row.executionsPerWorker.join('/')}, tokens per worker ${row.tokensPerWorker.join('/')}`);

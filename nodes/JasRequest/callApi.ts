@@ -47,6 +47,14 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	let waitedMs = 0;
 	let renewedAfter401 = false;
 	for (;;) {
+		// The first hop's turn of the credential's rate limit comes before the token (see RateLimiter.hops).
+		const hops = settings.rateLimiter?.hops(new URL(request.url).origin, { retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs, timeoutMs: settings.timeoutMs });
+		const turn = hops ? await settle(hops.first(settings.signal)) : undefined;
+		if (turn && !(turn.ok && turn.value)) {
+			if (turn.ok) return { kind: 'network', error: new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`), attempts };
+			if (turn.error instanceof TransportError) return { kind: 'network', error: turn.error, attempts };
+			throw turn.error;
+		}
 		const got = await settle(auth.getToken());
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
@@ -72,10 +80,7 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				maxBodyBytes: settings.maxBodyBytes,
 				streamBody: settings.streamSuccess ? isSuccess : undefined,
 				// Every hop to the API takes a turn of the credential's limit and reports its answer (rateLimit.ts).
-				hops: settings.rateLimiter?.hops(new URL(request.url).origin, {
-					retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs,
-					timeoutMs: settings.timeoutMs,
-				}),
+				hops,
 			}),
 		);
 		if (!sent.ok) {

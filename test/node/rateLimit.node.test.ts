@@ -131,6 +131,19 @@ describe('the limit counts what the API sees, and every 429 of the API pauses th
 		}
 	});
 
+	it('an item reads its token after its turn: a wait for the turn longer than the token lives costs no expired-token 401', async () => {
+		const shortLived = await startJasSimulator({ tokenLifetimeSec: 2 }); // fresh for 1.5 s (renewed with a quarter left)
+		try {
+			const items = Array.from({ length: 8 }, (_, i) => `/api/echo?i=${i}`);
+			const result = await runJas(shortLived, items, { options: { concurrency: 8, maxRequestsPerSecond: 2 } }); // the last turn is 3.5 s away
+			expect(result.outputs[OUT.success]).toHaveLength(8);
+			expect(shortLived.stats.expiredTokenRejections).toBe(0);
+			expect(shortLived.stats.apiRequests).toBe(8);
+		} finally {
+			await shortLived.close();
+		}
+	});
+
 	it("a pause longer than an item's budget (another execution's 429, Retry-After 300) fails it at once on Rate Limited, saying why", async () => {
 		await runJas(api, ['/api/status/429?retryAfter=300'], { options: { maxRetries: 0, maxRequestsPerSecond: 10 } });
 		const started = Date.now();

@@ -143,14 +143,23 @@ export class RateLimiter {
 
 	/**
 	 * The hook send.ts calls around every hop of one request: hops to `apiOrigin` take a turn and report their
-	 * answer; hops elsewhere (a CDN after a cross-origin redirect) neither count nor steer the API's limit.
+	 * answer; hops elsewhere (a CDN after a cross-origin redirect) neither count nor steer the API's limit. The first
+	 * hop's turn may be taken ahead (`first`), before the token is read: a token read before a long wait for the
+	 * turn could expire on the way.
 	 */
-	hops(apiOrigin: string, budget: PauseBudget): HopObserver {
+	hops(apiOrigin: string, budget: PauseBudget): HopGate {
 		let startedMs = 0;
+		let taken = false;
 		return {
+			first: async (signal) => {
+				taken = await this.acquire(signal, budget);
+				startedMs = this.now();
+				return taken;
+			},
 			beforeHop: async (url, signal) => {
 				if (url.origin !== apiOrigin) return;
-				if (!(await this.acquire(signal, budget))) throw signal.reason;
+				if (taken) taken = false;
+				else if (!(await this.acquire(signal, budget))) throw signal.reason;
 				startedMs = this.now();
 			},
 			afterHop: (url, status, headers) => {
@@ -159,6 +168,12 @@ export class RateLimiter {
 			},
 		};
 	}
+}
+
+/** The hop observer of one request, and its first turn taken ahead. */
+export interface HopGate extends HopObserver {
+	/** Waits for the first hop's turn: false when `signal` ended the wait; rejects like `acquire`. */
+	first(signal?: AbortSignal): Promise<boolean>;
 }
 
 function seconds(ms: number): string {
