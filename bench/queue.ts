@@ -1,9 +1,12 @@
 /**
- * Queue-mode benchmark: N webhook executions × M items of JAS Request, run by 1 and then 2 `n8n worker` processes
- * (tools/queue), against the JAS simulator (5 ms per request, 4-second tokens so every run renews). Writes
- * bench/results/queue.md. Not part of `npm test`: about 4 minutes on 2 cores.
+ * Queue-mode benchmark: first the rate-limited run (queueRateLimit.ts: one API limit for every caller, load at 3 ×
+ * that, on 1, 2 and 3 workers; bench/results/queue-rate-limit.md), then throughput: N webhook executions × M items of
+ * JAS Request, run by 1 and then 2 `n8n worker` processes (tools/queue), against the JAS simulator (5 ms per
+ * request, 4-second tokens so every run renews); bench/results/queue.md. Not part of `npm test`: about 15 minutes
+ * on 2 cores (the rate-limited runs last until the API has served every item).
  *
  *   npm run bench:queue
+ *   BENCH_QUEUE_ONLY=rate (or throughput) npm run bench:queue
  *   BENCH_QUEUE_EXECUTIONS=100 BENCH_QUEUE_ITEMS=50 BENCH_QUEUE_CLIENTS=8 BENCH_QUEUE_WORKERS=1,2,3 npm run bench:queue
  */
 import { writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@
 import type { EgressFilter } from '../shared/http/egress';
 import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
-import type { RateLimiter } from '../shared/http/rateLimit';
+import type { HopGate, RateLimiter } from '../shared/http/rateLimit';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
@@ -41,6 +41,14 @@ export type CallOutcome =
 
 const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge', 'rateLimited']);
 
+/** Waits for the first hop's turn; the error that ends the item without one (Stop, or a pause beyond its budget). */
+async function waitForTurn(hops: HopGate, request: PreparedRequest, signal: AbortSignal | undefined): Promise<TransportError | undefined> {
+	const turn = await settle(hops.first(signal));
+	if (turn.ok) return turn.value ? undefined : new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`);
+	if (turn.error instanceof TransportError) return turn.error;
+	throw turn.error;
+}
+
 export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
 	let attempts = 0;
 	let retries = 0;
@@ -49,12 +57,8 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	for (;;) {
 		// The first hop's turn of the credential's rate limit comes before the token (see RateLimiter.hops).
 		const hops = settings.rateLimiter?.hops(new URL(request.url).origin, { retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs, timeoutMs: settings.timeoutMs });
-		const turn = hops ? await settle(hops.first(settings.signal)) : undefined;
-		if (turn && !(turn.ok && turn.value)) {
-			if (turn.ok) return { kind: 'network', error: new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`), attempts };
-			if (turn.error instanceof TransportError) return { kind: 'network', error: turn.error, attempts };
-			throw turn.error;
-		}
+		const noTurn = hops && (await waitForTurn(hops, request, settings.signal));
+		if (noTurn) return { kind: 'network', error: noTurn, attempts };
 		const got = await settle(auth.getToken());
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };

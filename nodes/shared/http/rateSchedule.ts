@@ -20,7 +20,7 @@ const DECREASE = 0.5;
  * just below the rate that was last refused, slowly past it (where the API's limit was found), then faster again
  * (the limit may have grown: another client went away). As TCP CUBIC does, so probes past the limit are rare.
  */
-const CLIMB = { recover: 0.01, near: 0.002, probe: 0.005 } as const;
+const CLIMB = { recover: 0.05, near: 0.002, probe: 0.005 } as const;
 const NEAR = { below: 0.95, above: 1.1 } as const;
 /**
  * How far the schedule may lag and still be caught up: after a late start, the next slots stay where they were, so
