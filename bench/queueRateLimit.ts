@@ -17,7 +17,7 @@ import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 
 const WORKERS = (process.env.BENCH_QUEUE_RATE_WORKERS ?? '1,2,3').split(',').map(Number);
 const LIMIT = 10;
-const BURST = 5;
+const BURST = 2;
 const LIFETIME_SEC = 20;
 const LOAD: RateLimitedLoad = {
 	limit: LIMIT,
