@@ -51,6 +51,13 @@ describe('RateSchedule: delivers what the maximum asks, never above it in any se
 		expect(schedule.earliestStartMs(300)).toBe(300 - CATCH_UP_MS + 100);
 	});
 
+	it('a new maximum applies from the last start, not from a slot given at the old rate', () => {
+		const schedule = new RateSchedule(0.05); // a slot every 20 s
+		schedule.start(0, 0);
+		schedule.setMax(100);
+		expect(schedule.earliestStartMs(300)).toBe(300);
+	});
+
 	it('a pause holds every start until it ends, then resumes one slot apart', () => {
 		const schedule = new RateSchedule(100);
 		schedule.start(0, 0);

@@ -37,7 +37,8 @@ function budgetMs(budget: PauseBudget): number {
 export class RateLimiter {
 	private readonly schedule: RateSchedule;
 	private readonly queue: Waiter[] = [];
-	private timer?: Promise<unknown>;
+	/** Ends the queue's one timer (when the schedule changes, its time may be earlier). */
+	private timer?: AbortController;
 
 	constructor(
 		perSecond: number,
@@ -58,6 +59,9 @@ export class RateLimiter {
 
 	setRate(perSecond: number): void {
 		this.schedule.setMax(perSecond);
+		this.timer?.abort();
+		this.timer = undefined;
+		this.pump();
 	}
 
 	/**
@@ -100,7 +104,10 @@ export class RateLimiter {
 		while (this.queue.length > 0) {
 			const wait = this.schedule.earliestStartMs(now) - now;
 			if (wait > 0) {
-				this.timer = sleep(wait).then(() => {
+				const timer = new AbortController();
+				this.timer = timer;
+				void sleep(wait, { signal: timer.signal }).then((end) => {
+					if (end !== 'elapsed') return;
 					this.timer = undefined;
 					this.pump();
 				});

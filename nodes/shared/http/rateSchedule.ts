@@ -36,6 +36,7 @@ export class RateSchedule {
 	private starts: number[] = [];
 	private ringAt = 0;
 	private pausedUntilMs = -Infinity;
+	private lastStartMs = -Infinity;
 	private current: number;
 	/** When the rate was last lowered: 429s of requests sent before it were answers to the old rate. */
 	private decreasedAtMs = -Infinity;
@@ -56,11 +57,15 @@ export class RateSchedule {
 		return this.current;
 	}
 
-	/** A new maximum: the current rate keeps its share of it; the last second's starts still count. */
+	/**
+	 * A new maximum: the current rate keeps its share of it, the next slot follows from the last start at the new
+	 * rate (not from a slot given at the old one), and the last second's starts still count.
+	 */
 	setMax(max: number): void {
 		if (max === this.max) return;
 		this.current = Math.max(max * MIN_FRACTION, Math.min(max, (this.current / this.max) * max));
 		this.max = max;
+		this.slotMs = Math.max(this.lastStartMs + 1000 / this.current, this.pausedUntilMs);
 		this.starts = this.starts.slice(this.ringAt).concat(this.starts.slice(0, this.ringAt)).slice(-this.windowLimit);
 		this.ringAt = 0;
 	}
@@ -82,6 +87,7 @@ export class RateSchedule {
 	 * beyond that is caught up (up to CATCH_UP_MS); a request that came after its slot restarts the schedule.
 	 */
 	start(nowMs: number, readySinceMs: number = nowMs): void {
+		this.lastStartMs = nowMs;
 		const due = Math.max(this.slotMs, readySinceMs);
 		this.slotMs = Math.max(due, nowMs - CATCH_UP_MS) + 1000 / this.current;
 		if (this.starts.length < this.windowLimit) this.starts.push(nowMs);
