@@ -1,9 +1,12 @@
 /**
- * Queue-mode benchmark: N webhook executions × M items of JAS Request, run by 1 and then 2 `n8n worker` processes
- * (tools/queue), against the JAS simulator (5 ms per request, 4-second tokens so every run renews). Writes
- * bench/results/queue.md. Not part of `npm test`: about 4 minutes on 2 cores.
+ * Queue-mode benchmark: first the rate-limited run (queueRateLimit.ts: one API limit for every caller, load at 3 ×
+ * that, on 1, 2 and 3 workers; bench/results/queue-rate-limit.md), then throughput: N webhook executions × M items of
+ * JAS Request, run by 1 and then 2 `n8n worker` processes (tools/queue), against the JAS simulator (5 ms per
+ * request, 4-second tokens so every run renews); bench/results/queue.md. Not part of `npm test`: about 15 minutes
+ * on 2 cores (the rate-limited runs last until the API has served every item).
  *
  *   npm run bench:queue
+ *   BENCH_QUEUE_ONLY=rate (or throughput) npm run bench:queue
  *   BENCH_QUEUE_EXECUTIONS=100 BENCH_QUEUE_ITEMS=50 BENCH_QUEUE_CLIENTS=8 BENCH_QUEUE_WORKERS=1,2,3 npm run bench:queue
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/install
 import { type QueueCluster, startQueueCluster } from '../tools/queue/cluster';
 import { missingQueueBinaries } from '../tools/queue/services';
 import { startTokenTap } from '../tools/queue/tokenTap';
+import { rateLimitedRuns } from './queueRateLimit';
 import { webhookWorkflow } from '../tools/queue/workflows';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 
@@ -105,6 +109,9 @@ async function main(): Promise<void> {
 	const tarball = await packPackage();
 	const rows: Row[] = [];
 	try {
+		// BENCH_QUEUE_ONLY=rate: only the rate-limited run (queueRateLimit.ts); =throughput: only this one.
+		if (process.env.BENCH_QUEUE_ONLY !== 'throughput' && !(await rateLimitedRuns(tarball))) process.exitCode = 1;
+		if (process.env.BENCH_QUEUE_ONLY === 'rate') return;
 		for (const workers of WORKERS) {
 			const row = await measure(workers, tarball);
 			log(`${workers} worker(s): ${EXECUTIONS} × ${ITEMS} items in ${row.seconds.toFixed(1)} s, ${row.itemsOk} ok, executions per worker ${row.executionsPerWorker.join('/')}, tokens per worker ${row.tokensPerWorker.join('/')}`);

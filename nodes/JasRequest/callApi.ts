@@ -6,7 +6,7 @@
 import type { EgressFilter } from '../shared/http/egress';
 import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
-import type { RateLimiter } from '../shared/http/rateLimit';
+import type { HopGate, RateLimiter } from '../shared/http/rateLimit';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
@@ -39,7 +39,15 @@ export type CallOutcome =
 	| { kind: 'token'; error: TokenError; attempts: number };
 
 
-const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge']);
+const NEVER_RETRIED = new Set(['aborted', 'invalidRequest', 'blocked', 'tooManyRedirects', 'tls', 'tooLarge', 'rateLimited']);
+
+/** Waits for the first hop's turn; the error that ends the item without one (Stop, or a pause beyond its budget). */
+async function waitForTurn(hops: HopGate, request: PreparedRequest, signal: AbortSignal | undefined): Promise<TransportError | undefined> {
+	const turn = await settle(hops.first(signal));
+	if (turn.ok) return turn.value ? undefined : new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`);
+	if (turn.error instanceof TransportError) return turn.error;
+	throw turn.error;
+}
 
 export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
 	let attempts = 0;
@@ -49,16 +57,16 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	// A token wait counts as an attempt: it ends at the item's Timeout (and on Stop), whatever others wait for.
 	const tokenBounds = (): WaitBounds => ({ signal: settings.signal, deadlineMs: settings.timeoutMs > 0 ? Date.now() + settings.timeoutMs : undefined });
 	for (;;) {
+		// The first hop's turn of the credential's rate limit comes before the token (see RateLimiter.hops).
+		const hops = settings.rateLimiter?.hops(new URL(request.url).origin, { retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs, timeoutMs: settings.timeoutMs });
+		const noTurn = hops && (await waitForTurn(hops, request, settings.signal));
+		if (noTurn) return { kind: 'network', error: noTurn, attempts };
 		const got = await settle(auth.getToken(tokenBounds()));
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
 			throw got.error;
 		}
 		const token = got.value;
-		if (settings.rateLimiter && !(await settings.rateLimiter.acquire(settings.signal))) {
-			// Cancelled while waiting for a slot: like a request the cancel stopped.
-			return { kind: 'network', error: new TransportError('aborted', `${request.method} request was cancelled because the execution was stopped.`), attempts };
-		}
 		attempts++;
 		let status: number | null;
 		let retryAfterMs: number | undefined;
@@ -77,6 +85,8 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 				egress: settings.egress,
 				maxBodyBytes: settings.maxBodyBytes,
 				streamBody: settings.streamSuccess ? isSuccess : undefined,
+				// Every hop to the API takes a turn of the credential's limit and reports its answer (rateLimit.ts).
+				hops,
 			}),
 		);
 		if (!sent.ok) {
@@ -104,9 +114,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (!isRetryableStatus(status)) return outcome;
 		}
 		const decision = decideRetry({ attempts: retries + 1, status, method: request.method, retryAfterMs, waitedMs }, settings.retry);
-		// A 429 slows down every request of the credential, not only this one, when its wait fits this item's wait
-		// budget; a Retry-After beyond it (a hostile day) fails this item but must not stall every other one.
-		if (status === 429 && decision.retry) settings.rateLimiter?.pauseFor(decision.delayMs);
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;

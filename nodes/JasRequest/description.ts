@@ -288,7 +288,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { ...range(LIMITS.maxRequestsPerSecond), numberPrecision: 2 },
 				default: 0,
 				description:
-					"The API's rate limit for this credential, shared by every execution in this n8n process; 0 = none. Requests are spaced evenly, and a 429 pauses them all for its Retry-After. Use 0.5 for 30 per minute.",
+					"At most this many requests per second for this credential (e.g. the API's limit); 0 = none. Shared by every execution in this n8n process. With several queue-mode workers each one also slows down on the API's 429s and speeds up again, so together they settle at what the API accepts. A 429's Retry-After pauses the credential. Use 0.5 for 30 per minute.",
 			},
 			{
 				displayName: 'Max Response Size (MB)',

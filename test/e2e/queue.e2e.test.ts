@@ -10,6 +10,7 @@ import { outputItems } from '../../tools/n8n/executions';
 import { packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { type QueueCluster, type QueueExecution, startQueueCluster } from '../../tools/queue/cluster';
 import { missingQueueBinaries } from '../../tools/queue/services';
+import { describeRateLimited, driveRateLimitedLoad, rateLimitedWorkflow } from '../../tools/queue/rateLimitedLoad';
 import { startTokenTap, type TokenTap } from '../../tools/queue/tokenTap';
 import { webhookWorkflow } from '../../tools/queue/workflows';
 import { JAS_OUTPUTS } from '../../tools/demo/workflow';
@@ -28,12 +29,17 @@ const JTL_SCOPES = ['ffn.merchant.read'];
 const JTL_LIFETIME_SEC = 2;
 /** JtlAuthorizer refreshes a token living under 4 minutes after 3/4 of its life: 1.5 s for 2-second tokens. */
 const JTL_STALE_AFTER_MS = 1_600;
+/** The rate-limited API's limit (and the node's Max Requests per Second); bench/queueRateLimit.ts runs the full load. */
+const RATED_LIMIT = 10;
 
 describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 	let jas: Simulator;
 	let jtl: JtlSimulator;
 	let jasTap: TokenTap;
 	let httpTap: TokenTap;
+	/** An API enforcing one rate limit for every caller, behind its own tap. */
+	let rated: Simulator;
+	let ratedTap: TokenTap;
 	let tarball: string;
 	let cluster: QueueCluster;
 
@@ -77,7 +83,12 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 
 	beforeAll(async () => {
 		[jas, jtl] = await Promise.all([startJasSimulator(), startJtlSimulator()]);
-		[jasTap, httpTap] = await Promise.all([startTokenTap(jas.url, '/oauth2/token'), startTokenTap(jas.url, '/oauth2/token')]);
+		rated = await startJasSimulator({ latencyMs: 5 });
+		[jasTap, httpTap, ratedTap] = await Promise.all([
+			startTokenTap(jas.url, '/oauth2/token'),
+			startTokenTap(jas.url, '/oauth2/token'),
+			startTokenTap(rated.url, '/oauth2/token'),
+		]);
 		tarball = await packPackage();
 		jtl.setTokenLifetime(JTL_LIFETIME_SEC);
 		const jasRequest = (authentication: string, url: string, credentials: Record<string, unknown>, options: Record<string, unknown> = {}) => ({
@@ -96,6 +107,7 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 				{ id: 'jasQueueCred1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: jasTap.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
 				{ id: 'jasQueueHttpCred1', name: 'JAS for HTTP Request', type: 'jasOAuth2Api', data: { baseUrl: httpTap.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
 				await jtlCredential(),
+				{ id: 'jasQueueRatedCred1', name: 'JAS rate-limited', type: 'jasOAuth2Api', data: { baseUrl: ratedTap.url, ...DEMO_CLIENTS.jas } },
 			],
 			workflows: [
 				webhookWorkflow('queueJas1', 'jas', jasRequest('jasOAuth2Api', '={{ $json.path }}&exec={{ $execution.id }}', { jasOAuth2Api: { id: 'jasQueueCred1', name: 'JAS' } }, { maxRetries: 0 })),
@@ -107,6 +119,7 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 					parameters: { url: `=${httpTap.url}/api/echo?exec={{ $execution.id }}&i={{ $json.i }}`, authentication: 'predefinedCredentialType', nodeCredentialType: 'jasOAuth2Api', options: {} },
 					credentials: { jasOAuth2Api: { id: 'jasQueueHttpCred1', name: 'JAS for HTTP Request' } },
 				}),
+				rateLimitedWorkflow('queueRated1', 'rated', { id: 'jasQueueRatedCred1', name: 'JAS rate-limited' }, RATED_LIMIT),
 			],
 			log: report,
 		});
@@ -115,7 +128,7 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 	afterAll(async () => {
 		await cluster?.close();
 		if (tarball) await removePackedPackage(tarball);
-		await Promise.all([jasTap?.close(), httpTap?.close(), jas?.close(), jtl?.close()]);
+		await Promise.all([jasTap?.close(), httpTap?.close(), ratedTap?.close(), jas?.close(), jtl?.close(), rated?.close()]);
 	});
 
 	it('JAS Request: executions spread over both workers, every item on its output, one token per worker per usable lifetime, nothing leaked', async () => {
@@ -222,6 +235,22 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 		const issued = jtl.issuedSecrets(); // access, refresh, access, refresh, …: the newest refresh token is last
 		expect(persisted !== undefined && persisted === issued[issued.length - 1]).toBe(true);
 	};
+
+	it('one API rate limit for both workers: at 3 × the limit, Max Requests per Second = the limit, the API refuses at most 5% (a third of the per-process limit\'s 15.7%), its busiest second stays within 1.1 × the limit + 1, every item ends on an output', async () => {
+		for (let i = 0; i < 6; i++) await cluster.webhook('rated', { items: [{ i }] }); // tokens and node loaded on both workers
+		rated.setApiRateLimit({ perSecond: RATED_LIMIT, burst: 2 });
+		const load = { limit: RATED_LIMIT, loadFactor: 3, seconds: 12, itemsPerExecution: 10, usableLifetimeSec: 450 };
+		const r = await driveRateLimitedLoad(cluster, { path: 'rated', workflowId: 'queueRated1', api: rated, tap: ratedTap }, load);
+		rated.setApiRateLimit(null);
+		report(describeRateLimited(r, RATED_LIMIT));
+		expect(Object.values(r.outputs).reduce((sum, n) => sum + n, 0)).toBe(r.items);
+		expect(r.executionsPerWorker.every((n) => n > 0)).toBe(true);
+		// Not the issue's 2%: in 12 s the first second's overshoot (both workers start at the limit) weighs more; the
+		// 40 s bench (bench/results/queue-rate-limit.md) reaches 1.7% and 87% of the limit at 2 workers. Measured here:
+		// 3.0% refused, 80% of the limit. Throughput is reported, not asserted.
+		expect(r.refused / r.apiRequests).toBeLessThanOrEqual(0.05);
+		expect(r.busiestSecond).toBeLessThanOrEqual(1.1 * RATED_LIMIT + 1);
+	});
 
 	it('JTL-FFN with single-use rotating refresh tokens: both workers refreshing at the same moment, 0 invalid_grant over 20+ refreshes', async () => {
 		jtl.resetStats();

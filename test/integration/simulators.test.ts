@@ -684,6 +684,31 @@ describe('admin endpoints', () => {
 	});
 });
 
+describe('API rate limit (one bucket for every caller)', () => {
+	test('refuses beyond the bucket for all callers alike, with or without Retry-After, and reports the busiest second', async () => {
+		const sim = await startJasSimulator();
+		try {
+			const token = ((await json(await fetch(`${sim.url}/oauth2/token`, { method: 'POST', headers: { 'Content-Type': FORM }, body: form({ grant_type: 'client_credentials', client_id: DEMO_CLIENTS.jas.clientId, client_secret: DEMO_CLIENTS.jas.clientSecret }) }))) as { access_token: string }).access_token;
+			const config = await fetch(`${sim.url}/__admin/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiRateLimit: { perSecond: 2, burst: 3 } }) });
+			expect((await json(config)).apiRateLimit).toEqual({ perSecond: 2, burst: 3, retryAfter: true });
+			// Two callers (no keep-alive shared), one bucket: 3 pass, the rest is refused.
+			const answers = await Promise.all(Array.from({ length: 6 }, () => api(sim, '/api/echo', token, { headers: { connection: 'close' } })));
+			expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+			expect(answers.find((r) => r.status === 429)?.headers.get('retry-after')).toBe('1');
+			sim.setApiRateLimit({ perSecond: 2, burst: 1, retryAfter: false });
+			await sleep(600);
+			const [ok, refused] = [await api(sim, '/api/echo', token), await api(sim, '/api/echo', token)];
+			expect([ok.status, refused.status]).toEqual([200, 429]);
+			expect(refused.headers.get('retry-after')).toBeNull();
+			expect(await json(await fetch(`${sim.url}/__admin/stats`))).toMatchObject({ rateLimited: 4, busiestSecond: 4 });
+			const invalid = await fetch(`${sim.url}/__admin/config`, { method: 'POST', body: JSON.stringify({ apiRateLimit: { perSecond: -1 } }) });
+			expect(invalid.status).toBe(400);
+		} finally {
+			await sim.close();
+		}
+	});
+});
+
 describe('lifecycle', () => {
 	test('close() is prompt with a keep-alive socket and a request in progress', async () => {
 		const sim = await startJasSimulator({ tokenLifetimeSec: 5, clients: [{ clientId: 'c', clientSecret: 's' }] });

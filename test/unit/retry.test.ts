@@ -1,4 +1,3 @@
-import { RateLimiter, rateLimiterFor } from '../../nodes/shared/http/rateLimit';
 import { backoffDelayMs, decideRetry, isIdempotent, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../../nodes/shared/http/retry';
 
 const policy: RetryPolicy = { maxRetries: 3, maxTotalWaitMs: 10_000, baseDelayMs: 100, maxDelayMs: 2_000, retryNonIdempotent: false };
@@ -69,71 +68,5 @@ describe('decideRetry', () => {
 	it('stops when the wait would exceed the total budget', () => {
 		expect(decideRetry({ ...base, status: 429, retryAfterMs: 20_000 }, policy).retry).toBe(false);
 		expect(decideRetry({ ...base, waitedMs: 9_950 }, policy, () => 1).retry).toBe(false);
-	});
-});
-
-describe('RateLimiter', () => {
-	it('spaces requests 1/rate apart from the first, without bursts', async () => {
-		const limiter = new RateLimiter(20); // a slot every 50 ms
-		const started = Date.now();
-		const starts: number[] = [];
-		await Promise.all(Array.from({ length: 5 }, async () => {
-			await limiter.acquire();
-			starts.push(Date.now() - started);
-		}));
-		starts.sort((x, y) => x - y);
-		expect(starts[0]).toBeLessThan(20); // the first goes at once
-		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(45);
-	});
-
-	it('keeps the spacing when a stalled event loop wakes every waiter at once', async () => {
-		const limiter = new RateLimiter(20);
-		await limiter.acquire();
-		const starts: number[] = [];
-		const all = Promise.all(Array.from({ length: 4 }, async () => {
-			await limiter.acquire();
-			starts.push(Date.now());
-		}));
-		// A busy process: every slot (50, …, 200 ms) has passed before any timer can fire.
-		const until = Date.now() + 300;
-		while (Date.now() < until);
-		await all;
-		starts.sort((x, y) => x - y);
-		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(45);
-	});
-
-	it('a 429 that comes in while requests wait for their slots holds them too', async () => {
-		const limiter = new RateLimiter(100);
-		await limiter.acquire();
-		const waiting = limiter.acquire(); // due in 10 ms
-		limiter.pauseFor(150);
-		const started = Date.now();
-		expect(await waiting).toBe(true);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-	});
-
-	it('a 429 pauses every later request until its Retry-After has passed', async () => {
-		const limiter = new RateLimiter(1000);
-		limiter.pauseFor(150);
-		const started = Date.now();
-		expect(await limiter.acquire()).toBe(true);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-	});
-
-	it('a cancelled wait returns false and ends at once', async () => {
-		const limiter = new RateLimiter(0.1);
-		await limiter.acquire(); // the first slot is now
-		const controller = new AbortController();
-		const waiting = limiter.acquire(controller.signal); // the next one is 10 s away
-		controller.abort();
-		expect(await waiting).toBe(false);
-	});
-
-	it('is shared per credential key, takes the latest rate, and is off at 0', () => {
-		const a = rateLimiterFor('credential-a', 5);
-		expect(rateLimiterFor('credential-a', 5)).toBe(a);
-		expect(rateLimiterFor('credential-a', 8)?.rate).toBe(8);
-		expect(rateLimiterFor('credential-b', 5)).not.toBe(a);
-		expect(rateLimiterFor('credential-a', 0)).toBeUndefined();
 	});
 });

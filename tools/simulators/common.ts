@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { ApiRateLimit, type ApiRateLimitConfig } from './apiRateLimit';
 import { handleCommonApi } from './apiRoutes';
 import { corruptTokenReply, parseTokenFault, preGrantFaultReply, TokenFaultState } from './faults';
 import {
@@ -57,6 +58,7 @@ export function emptyStats(): SimulatorStats {
 		unauthorized: 0,
 		expiredTokenRejections: 0,
 		rateLimited: 0,
+		busiestSecond: 0,
 		inFlight: 0,
 		maxInFlight: 0,
 		apiLatenciesMs: [],
@@ -145,35 +147,13 @@ export class SimContext implements ApiRouteContext {
 		this.latencyMs = nonNegative(ms, 'latencyMs');
 	}
 
-	private rateBucket?: { perSecond: number; burst: number; tokens: number; at: number };
-
-	setApiRateLimit(limit: { perSecond: number; burst?: number } | null): void {
-		if (!limit) {
-			this.rateBucket = undefined;
-			return;
-		}
-		const burst = Math.max(1, limit.burst ?? 1);
-		this.rateBucket = { perSecond: nonNegative(limit.perSecond, 'perSecond'), burst, tokens: burst, at: performance.now() };
-	}
-
-	/** Takes one request from the API's rate limit: 0 when allowed, else the milliseconds until it would be. */
-	takeRateToken(): number {
-		const bucket = this.rateBucket;
-		if (!bucket) return 0;
-		const now = performance.now();
-		bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.perSecond);
-		bucket.at = now;
-		if (bucket.tokens >= 1) {
-			bucket.tokens -= 1;
-			return 0;
-		}
-		return ((1 - bucket.tokens) / bucket.perSecond) * 1000;
-	}
+	readonly apiRateLimit = new ApiRateLimit();
 
 	/** Counters and flaky call counts back to zero; inFlight is a live gauge and is kept. */
 	resetStats(): void {
 		const inFlight = this.stats.inFlight;
 		Object.assign(this.stats, emptyStats(), { inFlight, maxInFlight: inFlight });
+		this.apiRateLimit.resetStats();
 		this.flakyCalls.clear();
 	}
 
@@ -256,12 +236,13 @@ async function apiEndpoint(ctx: SimContext, spec: ProviderSpec, req: IncomingMes
 	let reply: Reply;
 	try {
 		const body = await readBody(req, API_BODY_LIMIT);
-		const waitMs = ctx.takeRateToken();
+		const refused = ctx.apiRateLimit.take();
+		stats.busiestSecond = ctx.apiRateLimit.busiestSecond;
 		await ctx.sleep(ctx.latencyMs);
 		const auth = authenticate(ctx, req.headers);
-		if (waitMs > 0) {
+		if (refused) {
 			stats.rateLimited += 1;
-			reply = apiError(429, 'rate_limited', 'Rate Limit Exceeded', { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+			reply = apiError(429, 'rate_limited', 'Rate Limit Exceeded', refused.headers);
 		} else if ('status' in auth || 'drop' in auth) {
 			reply = auth;
 		} else {
@@ -302,8 +283,8 @@ function adminEndpoint(ctx: SimContext, req: SimRequest): Reply {
 	}
 }
 
-function configView(ctx: SimContext): { tokenFault: TokenFault | null; tokenLifetimeSec: number; latencyMs: number } {
-	return { tokenFault: ctx.faults.current, tokenLifetimeSec: ctx.tokenLifetimeSec, latencyMs: ctx.latencyMs };
+function configView(ctx: SimContext): { tokenFault: TokenFault | null; tokenLifetimeSec: number; latencyMs: number; apiRateLimit: ApiRateLimitConfig | null } {
+	return { tokenFault: ctx.faults.current, tokenLifetimeSec: ctx.tokenLifetimeSec, latencyMs: ctx.latencyMs, apiRateLimit: ctx.apiRateLimit.config };
 }
 
 function applyConfig(ctx: SimContext, body: Buffer): Reply {
@@ -314,6 +295,8 @@ function applyConfig(ctx: SimContext, body: Buffer): Reply {
 		const fault = 'tokenFault' in config ? parseTokenFault(config.tokenFault) : undefined;
 		const lifetime = config.tokenLifetimeSec === undefined ? undefined : nonNegative(config.tokenLifetimeSec as number, 'tokenLifetimeSec');
 		const latency = config.latencyMs === undefined ? undefined : nonNegative(config.latencyMs as number, 'latencyMs');
+		const rateLimit = 'apiRateLimit' in config ? parseRateLimit(config.apiRateLimit) : undefined;
+		if (rateLimit !== undefined) ctx.apiRateLimit.set(rateLimit);
 		if (fault !== undefined) ctx.faults.set(fault);
 		if (lifetime !== undefined) ctx.setTokenLifetime(lifetime);
 		if (latency !== undefined) ctx.setLatency(latency);
@@ -321,6 +304,17 @@ function applyConfig(ctx: SimContext, body: Buffer): Reply {
 		return oauthError(400, 'invalid_request', (err as Error).message);
 	}
 	return jsonReply(200, configView(ctx));
+}
+
+/** `{ perSecond, burst?, retryAfter? }` or null (off), checked before anything is applied. */
+function parseRateLimit(value: unknown): ApiRateLimitConfig | null {
+	if (value === null) return null;
+	if (typeof value !== 'object' || Array.isArray(value)) throw new Error('apiRateLimit must be an object or null');
+	const { perSecond, burst, retryAfter } = value as Record<string, unknown>;
+	nonNegative(perSecond as number, 'apiRateLimit.perSecond');
+	if (burst !== undefined) nonNegative(burst as number, 'apiRateLimit.burst');
+	if (retryAfter !== undefined && typeof retryAfter !== 'boolean') throw new Error('apiRateLimit.retryAfter must be true or false');
+	return value as ApiRateLimitConfig;
 }
 
 async function route(ctx: SimContext, spec: ProviderSpec, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -369,7 +363,7 @@ export async function startSimulator(
 		setTokenFault: (fault) => ctx.faults.set(fault),
 		setTokenLifetime: (sec) => ctx.setTokenLifetime(sec),
 		setLatency: (ms) => ctx.setLatency(ms),
-		setApiRateLimit: (limit) => ctx.setApiRateLimit(limit),
+		setApiRateLimit: (limit) => ctx.apiRateLimit.set(limit),
 		resetStats: () => ctx.resetStats(),
 		close: () => {
 			closing ??= new Promise<void>((resolve) => {

@@ -4,6 +4,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { ApiRateLimitConfig } from './apiRateLimit';
+
 export type SimulatorName = 'jas' | 'partner' | 'jtl';
 
 export interface ClientConfig {
@@ -42,6 +44,8 @@ export interface SimulatorStats {
 	unauthorized: number;
 	/** API requests answered 429 by the API rate limit (setApiRateLimit) */
 	rateLimited: number;
+	/** the most API requests the rate limit accepted in any 1000 ms (sliding), whether a limit is set or not */
+	busiestSecond: number;
 	/** API 401s where the token was issued by this simulator but had expired */
 	expiredTokenRejections: number;
 	/** concurrent API requests (not token requests) */
@@ -87,10 +91,11 @@ export interface Simulator {
 	setTokenLifetime(sec: number): void;
 	setLatency(ms: number): void;
 	/**
-	 * Enforces a rate limit on the protected API, as a token bucket of `burst` (default 1) refilled at `perSecond`:
-	 * a request beyond it is answered 429 with Retry-After (whole seconds, rounded up). null switches it off.
+	 * Enforces one rate limit on the protected API for every caller, as a token bucket of `burst` (default 1)
+	 * refilled at `perSecond`: a request beyond it is answered 429 with Retry-After (whole seconds, rounded up), or
+	 * without it when `retryAfter` is false. null switches it off. Also POST /__admin/config `{ apiRateLimit }`.
 	 */
-	setApiRateLimit(limit: { perSecond: number; burst?: number } | null): void;
+	setApiRateLimit(limit: ApiRateLimitConfig | null): void;
 	/** resets the counters and the per-key /api/flaky call counts (not faults, lifetime or latency) */
 	resetStats(): void;
 	/** closes the server and all keep-alive sockets promptly */

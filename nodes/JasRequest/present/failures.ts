@@ -43,6 +43,8 @@ export function failureRoute(failure: Failure): number | null | typeof INPUT_OUT
 		case 'credential':
 			return 401; // where authentication failures go
 		case 'network':
+			// Not sent: the credential is paused (another request's 429) beyond this item's wait. Routed as a 429 is.
+			if (failure.error.code === 'rateLimited') return 429;
 			return failure.error.code === 'tooLarge' ? INPUT_OUTPUT : null;
 		case 'download':
 			return null;
@@ -86,6 +88,7 @@ export function failureDetails(failure: Failure): ErrorDetails {
 type Base = Pick<ErrorDetails, 'request' | 'pagesFetched'>;
 
 function networkDetails(error: TransportError, attempts: number, base: Base): ErrorDetails {
+	if (error.code === 'rateLimited') return { ...base, status: null, statusText: 'Rate Limited', message: error.message, source: 'network', attempts };
 	if (error.code !== 'tooLarge') return { ...base, status: null, statusText: error.code, message: error.message, source: 'network', attempts };
 	const message = `${error.message} Raise the "Max Response Size" option, or choose Response Format: File to stream a download to n8n's binary storage.`;
 	return { ...base, status: null, statusText: 'Response Too Large', message, source: 'response', attempts };

@@ -12,6 +12,7 @@ export type TransportErrorCode =
 	| 'invalidRequest'
 	| 'tooManyRedirects'
 	| 'tooLarge'
+	| 'rateLimited' // not sent: the credential is paused (another request's 429) for longer than the item may wait
 	| 'network';
 
 /** No HTTP answer arrived. The message says what happened and what to do; it never holds header values. */

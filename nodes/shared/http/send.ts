@@ -40,6 +40,14 @@ export interface HttpRequest {
 	maxBodyBytes?: number;
 	/** For these statuses the body is handed over as a stream (`HttpResponse.stream`) instead of being read. */
 	streamBody?: (status: number) => boolean;
+	/** Told about every hop that leaves, redirects included (the rate limiter). */
+	hops?: HopObserver;
+}
+
+/** Around every hop: before it is dispatched (may wait, or reject to stop the request), and once its status is in. */
+export interface HopObserver {
+	beforeHop(url: URL, signal: AbortSignal): Promise<void>;
+	afterHop(url: URL, status: number, headers: Record<string, string | string[] | undefined>): void;
 }
 
 export interface HttpResponse {
@@ -68,17 +76,15 @@ class AttemptSignal {
 
 	abortedBy?: 'caller' | 'timeout';
 
-	private readonly deadline?: AbortSignal;
+	private deadline?: AbortSignal;
 
 	/** A streamed body (a file download) outlives the attempt: see keepUntilConsumed. */
 	private kept = false;
 
 	constructor(
 		private readonly caller: AbortSignal | undefined,
-		timeoutMs: number,
+		private readonly timeoutMs: number,
 	) {
-		this.deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-		this.deadline?.addEventListener('abort', this.onDeadline, { once: true });
 		if (caller?.aborted) this.onCallerAbort();
 		else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
 	}
@@ -92,6 +98,13 @@ class AttemptSignal {
 		this.abortedBy ??= 'timeout';
 		this.controller.abort(new Error('timeout'));
 	};
+
+	/** The timeout runs from the first hop's dispatch: waiting for a rate-limit turn is not the API's time. */
+	startDeadline(): void {
+		if (this.deadline || this.timeoutMs === 0) return;
+		this.deadline = AbortSignal.timeout(this.timeoutMs);
+		this.deadline.addEventListener('abort', this.onDeadline, { once: true });
+	}
 
 	private readonly release = () => this.caller?.removeEventListener('abort', this.onCallerAbort);
 
@@ -131,6 +144,8 @@ async function sendHop(hop: Hop, request: HttpRequest, attempt: AttemptSignal, d
 	const target = () => `${hop.method} ${displayUrl(hop.url.href)}`;
 	try {
 		if (signal.aborted) throw signal.reason;
+		await request.hops?.beforeHop(hop.url, signal);
+		attempt.startDeadline();
 		if (request.egress) {
 			if (hop.redirects > 0) validateRedirect(request.egress, hop.url.href);
 			await checkEgress(request.egress, hop.url.href, signal);
@@ -144,6 +159,7 @@ async function sendHop(hop: Hop, request: HttpRequest, attempt: AttemptSignal, d
 			headersTimeout: request.timeoutMs,
 			bodyTimeout: request.timeoutMs,
 		});
+		request.hops?.afterHop(hop.url, response.statusCode, response.headers);
 		const location = firstHeader(response.headers.location);
 		if (request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
 			await response.body.dump();
