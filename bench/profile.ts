@@ -50,6 +50,7 @@ const MARKS = {
 	jas: (f: Frame) => f.url.includes(`${PACKAGE_MARK}nodes/JasRequest/execute.js`) && f.functionName !== '',
 	ideal: (f: Frame) => f.url.includes(IDEAL_MARK) && f.functionName !== '' && f.functionName !== 'IdealRequest',
 } as const;
+const FILES = { jas: PACKAGE_MARK, ideal: IDEAL_MARK } as const;
 type Contender = keyof typeof MARKS;
 
 /** Who a frame belongs to, or undefined for frames without a file (attributed to their caller). */
@@ -68,20 +69,29 @@ function ownerOf(frame: ProfileNode['callFrame']): string | undefined {
 	return 'other dependencies';
 }
 
-/** CPU µs per owner within the window of one contender's run (`marks`: whether a frame is part of its run). */
-function attribute(profile: CpuProfile, marks: (frame: Frame) => boolean): { byOwner: Map<string, number>; byFunction: Map<string, number>; windowUs: number } {
+/** Samples under no function of the contender: undici reading sockets, timers, n8n, GC. */
+const OUTSIDE = '(no frame of the node: event loop, sockets, n8n, GC)';
+
+/**
+ * CPU µs within the window of one contender's run (`marks`: whether a frame is part of its run), by owner, and by
+ * the contender's nearest function on the stack (`mark`: the path of its files), which so counts the undici,
+ * Node.js and builtin time it calls.
+ */
+function attribute(profile: CpuProfile, marks: (frame: Frame) => boolean, mark: string): { byOwner: Map<string, number>; byFunction: Map<string, number>; windowUs: number } {
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 	const parent = new Map<number, number>();
 	for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
 	const owner = new Map<number, string>();
-	// The nearest function of this package on the stack (for the hot-spot list).
-	const ourFunction = (id: number | undefined): string | undefined => {
-		for (let at = id; at !== undefined; at = parent.get(at)) {
-			const frame = byId.get(at)!.callFrame;
-			if (frame.url.includes(PACKAGE_MARK)) return `${frame.url.slice(frame.url.indexOf(PACKAGE_MARK) + PACKAGE_MARK.length)} ${frame.functionName || '(anonymous)'}`;
-			if (frame.url) return undefined;
-		}
-		return undefined;
+	const nearest = new Map<number, string>();
+	const ownFunction = (id: number): string => {
+		const known = nearest.get(id);
+		if (known) return known;
+		const frame = byId.get(id)!.callFrame;
+		const parentId = parent.get(id);
+		const at = frame.url.indexOf(mark);
+		const result = at >= 0 ? `${frame.url.slice(at + mark.length)} ${frame.functionName || '(anonymous)'}` : parentId === undefined ? OUTSIDE : ownFunction(parentId);
+		nearest.set(id, result);
+		return result;
 	};
 	const resolve = (id: number): string => {
 		const known = owner.get(id);
@@ -114,8 +124,9 @@ function attribute(profile: CpuProfile, marks: (frame: Frame) => boolean): { byO
 		const who = resolve(profile.samples[i]);
 		const us = profile.timeDeltas[i + 1] ?? 0;
 		byOwner.set(who, (byOwner.get(who) ?? 0) + us);
-		const fn = who.startsWith('package:') ? ourFunction(profile.samples[i]) : undefined;
-		if (fn) byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+		if (who === 'idle') continue;
+		const fn = ownFunction(profile.samples[i]);
+		byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
 	}
 	return { byOwner, byFunction, windowUs: times[last] - times[first] };
 }
@@ -136,15 +147,16 @@ interface Row {
 	/** per contender: CPU µs per item by owner, averaged over both orders */
 	usPerItem: Record<Contender, Record<string, number>>;
 	windowMs: Record<Contender, number>;
-	hotFunctions: Record<string, number>;
+	/** per contender: CPU µs per item by its nearest own function on the stack (what it calls included) */
+	byFunction: Record<Contender, Record<string, number>>;
 }
 
 const add = (into: Totals, from: Map<string, number>) => from.forEach((us, key) => into.set(key, (into.get(key) ?? 0) + us));
 const perItem = (map: Totals, runs: number, top = Infinity) =>
 	Object.fromEntries([...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, round(v / (ITEMS * runs), 1)]));
 
-/** Profiles one pair execution; adds each contender's CPU by owner (and JAS Request's hot functions) to the totals. */
-async function profilePair(n8n: N8nInstance, run: RunSpec, totals: Record<Contender, Totals>, hot: Totals, windows: Record<Contender, number>): Promise<void> {
+/** Profiles one pair execution; adds each contender's CPU by owner and by its own functions to the totals. */
+async function profilePair(n8n: N8nInstance, run: RunSpec, totals: Record<Contender, Totals>, hot: Record<Contender, Totals>, windows: Record<Contender, number>): Promise<void> {
 	const dir = await mkdtemp(join(tmpdir(), 'jas-profile-'));
 	try {
 		n8n.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100`;
@@ -156,9 +168,9 @@ async function profilePair(n8n: N8nInstance, run: RunSpec, totals: Record<Conten
 		}
 		const profile = await newestProfile(dir);
 		for (const contender of Object.keys(MARKS) as Contender[]) {
-			const { byOwner, byFunction, windowUs } = attribute(profile, MARKS[contender]);
+			const { byOwner, byFunction, windowUs } = attribute(profile, MARKS[contender], FILES[contender]);
 			add(totals[contender], byOwner);
-			if (contender === 'jas') add(hot, byFunction);
+			add(hot[contender], byFunction);
 			windows[contender] += windowUs / 1000;
 		}
 		process.stderr.write(`[profile] ${run.label}: done\n`);
@@ -183,9 +195,12 @@ function markdown(rows: Row[]): string {
 		lines.push(`| **this package, all modules** | **${pkg}** | – | **${pkg}** |`);
 		lines.push(`| **all CPU (not idle)** | **${total(jas, notIdle)}** | **${total(ideal, notIdle)}** | **${round(total(jas, notIdle) - total(ideal, notIdle), 1)}** |`);
 		lines.push(`| window of the node's run, ms (both orders) | ${round(row.windowMs.jas, 0)} | ${round(row.windowMs.ideal, 0)} | |`, '');
-		lines.push(`JAS Request's hottest functions at concurrency ${row.concurrency} (µs per item, with the builtins they call):`, '');
-		for (const [fn, us] of Object.entries(row.hotFunctions)) lines.push(`- ${fn}: ${us}`);
-		lines.push('');
+		for (const contender of Object.keys(MARKS) as Contender[]) {
+			const name = contender === 'jas' ? 'JAS Request' : 'the ideal node';
+			lines.push(`CPU µs per item of ${name} at concurrency ${row.concurrency} by its nearest own function on the stack (the undici, Node.js and builtin time it calls included):`, '');
+			for (const [fn, us] of Object.entries(row.byFunction[contender])) lines.push(`- ${fn}: ${us}`);
+			lines.push('');
+		}
 	}
 	return lines.join('\n');
 }
@@ -205,10 +220,10 @@ async function main(): Promise<void> {
 		await n8n.importWorkflow(runs.map((run) => benchWorkflow(run, 0, ITEMS, sims)));
 		for (const concurrency of CONCURRENCIES) {
 			const totals: Record<Contender, Totals> = { jas: new Map(), ideal: new Map() };
-			const hot: Totals = new Map();
+			const hot: Record<Contender, Totals> = { jas: new Map(), ideal: new Map() };
 			const windowMs: Record<Contender, number> = { jas: 0, ideal: 0 };
 			for (const run of runs.filter((r) => r.concurrency === concurrency)) await profilePair(n8n, run, totals, hot, windowMs);
-			rows.push({ concurrency, usPerItem: { jas: perItem(totals.jas, ORDERS.length), ideal: perItem(totals.ideal, ORDERS.length) }, windowMs, hotFunctions: perItem(hot, ORDERS.length, 20) });
+			rows.push({ concurrency, usPerItem: { jas: perItem(totals.jas, ORDERS.length), ideal: perItem(totals.ideal, ORDERS.length) }, windowMs, byFunction: { jas: perItem(hot.jas, ORDERS.length, 25), ideal: perItem(hot.ideal, ORDERS.length, 10) } });
 		}
 	} finally {
 		await n8n.close();
