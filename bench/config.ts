@@ -104,25 +104,18 @@ export function seriesOf(run: RunSpec): Series[] {
 		const settings = run.kind === 'undici' ? `keep-alive Agent, ${run.concurrency} lanes, outside n8n` : 'options = {}';
 		return [{ key: run.key, run: run.key, label: run.label, kind: run.kind, concurrency: run.concurrency, settings }];
 	}
-	const first = run.order === 'jasFirst' ? 'first' : 'second';
-	const second = run.order === 'jasFirst' ? 'second' : 'first';
-	const jas: Series = {
-		key: `jas${run.key.slice(4)}`,
+	const jasFirst = run.order === 'jasFirst';
+	const contender = (kind: 'jas' | 'ideal', name: string, runsFirst: boolean, settings: string): Series => ({
+		key: `${kind}${run.key.slice(4)}`,
 		run: run.key,
-		label: `JAS Request, concurrency ${run.concurrency}, runs ${first}`,
-		kind: 'jas',
+		label: `${name}, concurrency ${run.concurrency}, runs ${runsFirst ? 'first' : 'second'}`,
+		kind,
 		concurrency: run.concurrency,
-		settings: run.concurrencyOption === undefined ? 'no options (default concurrency 10)' : `options.concurrency = ${run.concurrencyOption}`,
-	};
-	const ideal: Series = {
-		key: `ideal${run.key.slice(4)}`,
-		run: run.key,
-		label: `ideal node, concurrency ${run.concurrency}, runs ${second}`,
-		kind: 'ideal',
-		concurrency: run.concurrency,
-		settings: `concurrency = ${run.concurrency}`,
-	};
-	return run.order === 'jasFirst' ? [jas, ideal] : [ideal, jas];
+		settings,
+	});
+	const jas = contender('jas', 'JAS Request', jasFirst, run.concurrencyOption === undefined ? 'no options (default concurrency 10)' : `options.concurrency = ${run.concurrencyOption}`);
+	const ideal = contender('ideal', 'ideal node', !jasFirst, `concurrency = ${run.concurrency}`);
+	return jasFirst ? [jas, ideal] : [ideal, jas];
 }
 
 /** A ratio reported per repetition: numerator ÷ denominator for each listed pair of series measured in that rep. */
