@@ -34,6 +34,7 @@ export async function startWarmServer(n8n: N8nInstance, runs: RunSpec[]): Promis
 	const server = await startN8nServer(n8n, { port: await freePort() });
 	try {
 		await server.setUpOwner();
+		await webhooksRegistered(server, runs.map((spec) => ids(spec, 0, 'warm').workflowId));
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -53,6 +54,16 @@ export async function startWarmServer(n8n: N8nInstance, runs: RunSpec[]): Promis
 		},
 		close: async () => await server.stop(),
 	};
+}
+
+/** n8n answers readiness before it has activated the published workflows (a busy machine showed it): wait for each. */
+async function webhooksRegistered(server: N8nServer, workflowIds: string[]): Promise<void> {
+	const deadline = Date.now() + 180_000;
+	const missing = () => workflowIds.filter((id) => !server.logs().includes(`(ID: ${id})`));
+	while (missing().length > 0) {
+		if (Date.now() > deadline) throw new Error(`n8n did not activate the warm workflows ${missing().join(', ')} within 180 s`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 async function restJson<T>(server: N8nServer, path: string): Promise<T> {
