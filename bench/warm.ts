@@ -34,7 +34,7 @@ export async function startWarmServer(n8n: N8nInstance, runs: RunSpec[]): Promis
 	const server = await startN8nServer(n8n, { port: await freePort() });
 	try {
 		await server.setUpOwner();
-		await webhooksRegistered(server, runs.map((spec) => ids(spec, 0, 'warm').workflowId));
+		await webhooksRegistered(server, runs.map(webhookPath));
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -56,13 +56,22 @@ export async function startWarmServer(n8n: N8nInstance, runs: RunSpec[]): Promis
 	};
 }
 
-/** n8n answers readiness before it has activated the published workflows (a busy machine showed it): wait for each. */
-async function webhooksRegistered(server: N8nServer, workflowIds: string[]): Promise<void> {
+/**
+ * n8n answers readiness before its publication service has registered the published workflows' webhooks (a busy
+ * machine showed it): wait for each. A CORS preflight asks without running the workflow: n8n answers it 204 with
+ * the webhook's methods once the webhook is registered.
+ */
+async function webhooksRegistered(server: N8nServer, paths: string[]): Promise<void> {
 	const deadline = Date.now() + 180_000;
-	const missing = () => workflowIds.filter((id) => !server.logs().includes(`(ID: ${id})`));
-	while (missing().length > 0) {
-		if (Date.now() > deadline) throw new Error(`n8n did not activate the warm workflows ${missing().join(', ')} within 180 s`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
+	const registered = async (path: string) => {
+		const answer = await fetch(`${server.url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: server.url, 'access-control-request-method': 'POST' } }).catch(() => undefined);
+		return answer?.status === 204 && (answer.headers.get('access-control-allow-methods') ?? '').includes('POST');
+	};
+	for (const path of paths) {
+		while (!(await registered(path))) {
+			if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${path} within 180 s`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
 	}
 }
 
