@@ -44,10 +44,12 @@ const IDEAL_MARK = '/n8n-nodes-bench-ideal/dist/';
 type Frame = { functionName: string; url: string };
 /**
  * What marks a contender's run: a named function of its run (not of loading its modules, which happens before
- * either node runs and would stretch the window over the other one). JAS Request: the functions of execute.js.
+ * either node runs and would stretch the window over the other one). JAS Request: the functions of its run's stages,
+ * execute.js, pool.js, run/*.js and present/*.js (issue 21 split execute.js into them).
  */
+const JAS_RUN_MODULES = /\/n8n-nodes-jas\/dist\/nodes\/JasRequest\/(execute\.js|pool\.js|run\/[^/]+\.js|present\/[^/]+\.js)$/;
 const MARKS = {
-	jas: (f: Frame) => f.url.includes(`${PACKAGE_MARK}nodes/JasRequest/execute.js`) && f.functionName !== '',
+	jas: (f: Frame) => JAS_RUN_MODULES.test(f.url) && f.functionName !== '',
 	ideal: (f: Frame) => f.url.includes(IDEAL_MARK) && f.functionName !== '' && f.functionName !== 'IdealRequest',
 } as const;
 const FILES = { jas: PACKAGE_MARK, ideal: IDEAL_MARK } as const;

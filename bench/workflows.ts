@@ -1,14 +1,14 @@
 /**
  * The n8n side of the benchmark. A pair run is one workflow in which JAS Request and the ideal node get the same
  * items, one after the other (n8n's v1 order runs sibling branches top to bottom, so the node placed higher runs
- * first). Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as scripts/demo/workflow.ts).
+ * first). Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as tools/demo/workflow.ts).
  * In execute mode each (run, repetition) has its own workflow and a fresh JAS credential, so no run inherits a token
  * another run fetched (n8n also persists the generic OAuth2 credential's token); warm mode (warm.ts) starts the
  * same workflow by a production webhook, with one credential for the life of the server, as users run it.
  */
 import { randomUUID } from 'node:crypto';
 
-import { workflowNode as node } from '../scripts/demo/workflow';
+import { workflowNode as node } from '../tools/demo/workflow';
 import type { N8nCredential, N8nWorkflow } from '../tools/n8n/instance';
 import type { BenchMode, RunSpec } from './config';
 import { IDEAL_NODE_TYPE } from './idealNode/pack';

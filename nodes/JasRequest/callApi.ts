@@ -10,7 +10,7 @@ import type { RateLimiter } from '../shared/http/rateLimit';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
-import { sleep } from '../shared/http/wait';
+import { sleep, type WaitBounds } from '../shared/http/wait';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
@@ -46,8 +46,10 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	let retries = 0;
 	let waitedMs = 0;
 	let renewedAfter401 = false;
+	// A token wait counts as an attempt: it ends at the item's Timeout (and on Stop), whatever others wait for.
+	const tokenBounds = (): WaitBounds => ({ signal: settings.signal, deadlineMs: settings.timeoutMs > 0 ? Date.now() + settings.timeoutMs : undefined });
 	for (;;) {
-		const got = await settle(auth.getToken());
+		const got = await settle(auth.getToken(tokenBounds()));
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
 			throw got.error;
@@ -90,7 +92,7 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (status === 401 && !renewedAfter401 && !response.credentialsDropped) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
-				const renewed = await settle(auth.rejected(token));
+				const renewed = await settle(auth.rejected(token, tokenBounds()));
 				if (!renewed.ok) {
 					if (renewed.error instanceof TokenError) return { kind: 'token', error: renewed.error, attempts };
 					throw renewed.error;

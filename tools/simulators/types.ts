@@ -2,6 +2,7 @@
  * Public types of the local OAuth provider simulators (JAS, Partner API, JTL-FFN).
  * Tests, benchmarks and the e2e harness code against these names.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 
 export type SimulatorName = 'jas' | 'partner' | 'jtl';
 
@@ -114,4 +115,32 @@ export interface JtlSimulator extends Simulator {
 	}): Promise<JtlTokenResponse>;
 	/** true: GET /authorize shows a login/consent page (Approve / Deny) instead of approving at once. Default false. */
 	requireConsent(on: boolean): void;
+}
+
+export interface TokenRecord {
+	clientId: string;
+	userId: string;
+	scopes: string[];
+	expiresAt: number;
+}
+
+/** A request as the token endpoint and the API routes see it: body already read. */
+export interface SimRequest {
+	method: string;
+	url: URL;
+	headers: IncomingHttpHeaders;
+	body: Buffer;
+}
+
+export interface ApiRequest extends SimRequest {
+	/** the record of the bearer token that authenticated this request */
+	token: TokenRecord;
+}
+
+/** What the common API routes (apiRoutes.ts) need of a simulator's state: declared here so they need not import it. */
+export interface ApiRouteContext {
+	/** /api/flaky/<key> call counts */
+	readonly flakyCalls: Map<string, number>;
+	/** A timer that the simulator's close() cuts short. */
+	sleep(ms: number): Promise<void>;
 }
