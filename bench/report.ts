@@ -2,18 +2,12 @@
  * Turns the measurements into the results: medians per run, the ratios against the targets, a Markdown report,
  * a hand-written SVG bar chart and the raw JSON.
  */
-import {
-	EQUAL_CONCURRENCY_PAIRS,
-	LATENCY_MS,
-	RENEWAL_MARGIN_SEC,
-	type RunSpec,
-	TARGET_VS_HTTP_REQUEST,
-	TARGET_VS_UNDICI,
-	TOKEN_LIFETIME_SEC,
-	USABLE_LIFETIME_SEC,
-} from './config';
+import { type BenchMode, LATENCY_MS, RATIOS, RENEWAL_MARGIN_SEC, type Series, TARGET_VS_HTTP_REQUEST, TOKEN_LIFETIME_SEC, USABLE_LIFETIME_SEC } from './config';
 import type { Measurement } from './measure';
 import { median, round } from './stats';
+
+/** 1-minute load average at the bench's start above which other work shares the CPU: targets are then not judged. */
+export const QUIET_LOAD = 1;
 
 export interface Machine {
 	cpu: string;
@@ -31,10 +25,18 @@ export interface Machine {
 	totalSeconds: number;
 	/** 1-minute load average at the start and the end of the bench */
 	loadAvg: [start: number, end: number];
+	/** the highest 1-minute load average seen at the start of a measurement */
+	maxLoadDuring: number;
+	/** the undici version both n8n-nodes-jas and the ideal node resolve */
+	undici: string;
 }
 
+/** Whether nothing else ran on the machine when the bench started (ratios on a loaded machine decide nothing). */
+export const quietMachine = (machine: Machine): boolean => machine.loadAvg[0] <= QUIET_LOAD;
+
 export interface RunSummary {
-	spec: RunSpec;
+	spec: Series;
+	mode: BenchMode;
 	reps: number;
 	itemsPerSec: number;
 	workSec: number;
@@ -53,8 +55,10 @@ export interface RunSummary {
 }
 
 export interface Verdict {
-	/** 'target': one of issue 5's targets; 'reference': reported beside them (the peer, the undici loop) */
+	/** 'target': one of the issues' targets; 'reference': reported beside them (the peer, the undici loop) */
 	kind: 'target' | 'reference';
+	/** false: a target on a loaded machine, reported but not judged */
+	judged: boolean;
 	what: string;
 	value: string;
 	target: string;
@@ -63,12 +67,13 @@ export interface Verdict {
 	shortfall?: string;
 }
 
-export function summarize(specs: RunSpec[], measurements: Measurement[]): RunSummary[] {
+export function summarize(specs: Series[], mode: BenchMode, measurements: Measurement[]): RunSummary[] {
 	return specs.map((spec) => {
-		const mine = measurements.filter((m) => m.run === spec.key);
+		const mine = measurements.filter((m) => m.run === spec.key && m.mode === mode);
 		const med = (pick: (m: Measurement) => number): number => median(mine.map(pick));
 		return {
 			spec,
+			mode,
 			reps: mine.length,
 			itemsPerSec: med((m) => m.itemsPerSec),
 			workSec: med((m) => m.workMs / 1000),
@@ -89,9 +94,11 @@ export function summarize(specs: RunSpec[], measurements: Measurement[]): RunSum
 
 const pct = (ratio: number): string => `${round(ratio * 100, 1)}%`;
 
-/** JAS Request against the undici loop at equal concurrency, one ratio per repetition (both measured in that rep). */
+/** One ratio of RATIOS in one mode: a value per repetition (and per listed pair), both measured in that rep. */
 export interface PairedRatio {
 	label: string;
+	mode: BenchMode;
+	target?: number;
 	ratios: number[];
 	median: number;
 	min: number;
@@ -99,67 +106,57 @@ export interface PairedRatio {
 }
 
 /**
- * Ratios of paired measurements: within one repetition the contenders ran back to back (A/B/A/B across reps), so
- * machine drift hits both sides of a ratio alike. The median is the result; min–max is its spread.
+ * Ratios of paired measurements: within one repetition the contenders ran back to back (a pair even in one
+ * execution), so machine drift hits both sides of a ratio alike. The median is the result; min–max is its spread.
  */
-export function pairedRatios(specs: RunSpec[], measurements: Measurement[]): PairedRatio[] {
-	const label = (key: string) => specs.find((s) => s.key === key)?.label ?? key;
+export function pairedRatios(mode: BenchMode, measurements: Measurement[]): PairedRatio[] {
+	const mine = measurements.filter((m) => m.mode === mode);
 	const out: PairedRatio[] = [];
-	for (const [jasKey, undiciKey] of EQUAL_CONCURRENCY_PAIRS) {
+	for (const spec of RATIOS) {
 		const ratios: number[] = [];
-		for (const m of measurements.filter((x) => x.run === jasKey)) {
-			const partner = measurements.find((x) => x.run === undiciKey && x.rep === m.rep);
-			if (partner && partner.itemsPerSec > 0) ratios.push(m.itemsPerSec / partner.itemsPerSec);
+		for (const [numerator, denominator] of spec.over) {
+			for (const m of mine.filter((x) => x.run === numerator)) {
+				// The raw loop is measured in execute mode only (it runs outside n8n): no warm ratio against it.
+				const partner = mine.find((x) => x.run === denominator && x.rep === m.rep);
+				if (partner && partner.itemsPerSec > 0 && Number.isFinite(m.itemsPerSec)) ratios.push(m.itemsPerSec / partner.itemsPerSec);
+			}
 		}
 		if (ratios.length === 0) continue;
-		out.push({ label: `${label(jasKey)} / ${label(undiciKey)}`, ratios, median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) });
+		out.push({ label: spec.label, mode, target: spec.target, ratios, median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) });
 	}
 	return out;
 }
 
 export function ratioTable(list: PairedRatio[]): string {
-	const lines = ['| JAS Request / raw undici loop, equal concurrency | median | spread (min–max) | per repetition | target |', '| --- | ---: | ---: | --- | ---: |'];
+	const lines = ['| mode | ratio | median | spread (min–max) | per repetition | target |', '| --- | --- | ---: | ---: | --- | ---: |'];
 	for (const r of list) {
-		lines.push(`| ${r.label} | **${pct(r.median)}** | ${pct(r.min)}–${pct(r.max)} | ${r.ratios.map(pct).join(', ')} | ≥ ${pct(TARGET_VS_UNDICI)} |`);
+		lines.push(`| ${r.mode} | ${r.label} | **${pct(r.median)}** | ${pct(r.min)}–${pct(r.max)} | ${r.ratios.map(pct).join(', ')} | ${r.target === undefined ? 'reference' : `≥ ${pct(r.target)}`} |`);
 	}
 	return lines.join('\n');
 }
 
-export function verdicts(rows: RunSummary[], ratios: PairedRatio[] = []): Verdict[] {
-	const byKey = new Map(rows.map((r) => [r.spec.key, r]));
+export function verdicts(rows: RunSummary[], ratios: PairedRatio[], quiet: boolean): Verdict[] {
 	const out: Verdict[] = [];
-	for (const [jasKey, undiciKey] of EQUAL_CONCURRENCY_PAIRS) {
-		const jas = byKey.get(jasKey);
-		const undici = byKey.get(undiciKey);
-		if (!jas || !undici) continue;
-		// The median of the paired ratios when there are pairs; else the ratio of the medians.
-		const paired = ratios.find((r) => r.label === `${jas.spec.label} / ${undici.spec.label}`);
-		const ratio = paired ? paired.median : jas.itemsPerSec / undici.itemsPerSec;
-		const met = ratio >= TARGET_VS_UNDICI;
+	for (const r of ratios.filter((x) => x.target !== undefined)) {
+		const target = r.target!;
+		const met = r.median >= target;
 		out.push({
 			kind: 'target',
-			what: `${jas.spec.label} vs ${undici.spec.label} (items/s)`,
-			value: pct(ratio),
-			target: `≥ ${pct(TARGET_VS_UNDICI)}`,
+			judged: quiet,
+			what: `${r.mode}: ${r.label} (median of ${r.ratios.length})`,
+			value: pct(r.median),
+			target: `≥ ${pct(target)}`,
 			met,
-			shortfall: met ? undefined : `${round((TARGET_VS_UNDICI - ratio) * 100, 1)} points short (needs ${round(TARGET_VS_UNDICI * undici.itemsPerSec, 0)} items/s, has ${round(jas.itemsPerSec, 0)})`,
+			shortfall: met ? undefined : `${round((target - r.median) * 100, 1)} points short`,
 		});
 	}
-	const jasDefault = byKey.get('jasDef');
-	for (const peerKey of ['httpDef', 'httpBatch']) {
-		const peer = byKey.get(peerKey);
-		if (!jasDefault || !peer) continue;
+	const execute = new Map(rows.filter((r) => r.mode === 'execute').map((r) => [r.spec.key, r]));
+	const jasDefault = execute.get('jasC10J');
+	const peer = execute.get('httpDef');
+	if (jasDefault && peer) {
 		const ratio = jasDefault.itemsPerSec / peer.itemsPerSec;
-		const isTarget = peerKey === 'httpDef';
 		const met = ratio >= TARGET_VS_HTTP_REQUEST;
-		out.push({
-			kind: isTarget ? 'target' : 'reference',
-			what: `${jasDefault.spec.label} vs ${peer.spec.label} (items/s)`,
-			value: `${round(ratio, 1)}×`,
-			target: `≥ ${TARGET_VS_HTTP_REQUEST}×`,
-			met,
-			shortfall: met ? undefined : `${round(TARGET_VS_HTTP_REQUEST - ratio, 1)}× short`,
-		});
+		out.push({ kind: 'target', judged: true, what: `${jasDefault.spec.label} vs ${peer.spec.label} (items/s)`, value: `${round(ratio, 1)}×`, target: `≥ ${TARGET_VS_HTTP_REQUEST}×`, met, shortfall: met ? undefined : `${round(TARGET_VS_HTTP_REQUEST - ratio, 1)}× short` });
 	}
 	for (const row of rows) {
 		const extraTokens = row.tokenRequests - row.minTokenRequests;
@@ -169,7 +166,8 @@ export function verdicts(rows: RunSummary[], ratios: PairedRatio[] = []): Verdic
 		if (row.unauthorized > 0) miss.push(`${row.unauthorized} requests answered 401 (${row.expiredTokenRejections} with an expired token)`);
 		out.push({
 			kind: row.spec.kind === 'jas' ? 'target' : 'reference',
-			what: `${row.spec.label}: token requests / 401s`,
+			judged: true,
+			what: `${row.mode}: ${row.spec.label}: token requests / 401s`,
 			value: `${row.tokenRequests} (min ${row.minTokenRequests}) / ${row.unauthorized}`,
 			target: `≤ min / 0`,
 			met,
@@ -185,100 +183,82 @@ function cell(value: number, digits = 1): string {
 
 export function markdownTable(rows: RunSummary[]): string {
 	const lines = [
-		'| run | settings | items/s | node s | wall s | p50 ms | p95 ms | max in flight | token requests (min) | 401s | expired | peak RSS MB | items ok |',
-		'| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+		'| mode | run | settings | items/s | node s | wall s | p50 ms | p95 ms | max in flight | token requests (min) | 401s | expired | peak RSS MB | items ok |',
+		'| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
 	];
 	for (const r of rows) {
 		lines.push(
-			`| ${r.spec.label} | ${r.spec.settings} | ${cell(r.itemsPerSec, 0)} | ${cell(r.workSec, 2)} | ${cell(r.wallSec, 1)} | ${cell(r.latencyP50Ms, 2)} | ${cell(r.latencyP95Ms, 2)} | ${cell(r.maxInFlight, 0)} | ${cell(r.tokenRequests, 0)} (${cell(r.minTokenRequests, 0)}) | ${cell(r.unauthorized, 0)} | ${cell(r.expiredTokenRejections, 0)} | ${cell(r.peakRssMb, 0)} | ${r.itemsOk ? 'yes' : '**NO**'} |`,
+			`| ${r.mode} | ${r.spec.label} | ${r.spec.settings} | ${cell(r.itemsPerSec, 0)} | ${cell(r.workSec, 2)} | ${cell(r.wallSec, 1)} | ${cell(r.latencyP50Ms, 2)} | ${cell(r.latencyP95Ms, 2)} | ${cell(r.maxInFlight, 0)} | ${cell(r.tokenRequests, 0)} (${cell(r.minTokenRequests, 0)}) | ${cell(r.unauthorized, 0)} | ${cell(r.expiredTokenRejections, 0)} | ${cell(r.peakRssMb, 0)} | ${r.itemsOk ? 'yes' : '**NO**'} |`,
 		);
 	}
 	return lines.join('\n');
 }
 
+function verdictText(v: Verdict): string {
+	if (v.kind === 'reference') return `reference only${v.met ? '' : `: ${v.shortfall ?? ''}`}`;
+	if (!v.judged) return `not judged: the machine was loaded (${v.met ? 'would be met' : (v.shortfall ?? '')})`;
+	return v.met ? 'met' : `**missed**: ${v.shortfall ?? ''}`;
+}
+
 export function verdictTable(list: Verdict[]): string {
 	const lines = ['| comparison | result | target | met? |', '| --- | ---: | --- | --- |'];
-	for (const v of list) {
-		const verdict = v.kind === 'reference' ? `reference only${v.met ? '' : `: ${v.shortfall ?? ''}`}` : v.met ? 'met' : `**missed**: ${v.shortfall ?? ''}`;
-		lines.push(`| ${v.what} | ${v.value} | ${v.target} | ${verdict} |`);
-	}
+	for (const v of list) lines.push(`| ${v.what} | ${v.value} | ${v.target} | ${verdictText(v)} |`);
 	return lines.join('\n');
 }
 
-export function markdownReport(rows: RunSummary[], list: Verdict[], machine: Machine, analysis: string[], ratios: PairedRatio[] = []): string {
-	const problems = rows.flatMap((r) => r.problems.map((p) => `- ${r.spec.label}, ${p}`));
-	const missed = list.filter((v) => v.kind === 'target' && !v.met);
+/** How loaded the machine was, in one sentence, before any number is read. */
+export function loadLine(machine: Machine): string {
+	const load = `1-minute load average ${machine.loadAvg[0]} before the bench, ${machine.loadAvg[1]} after, up to ${machine.maxLoadDuring} at the start of a run, on ${machine.cores} cores`;
+	return quietMachine(machine)
+		? `The machine was quiet when the bench started (${load}; the bench itself and n8n account for about 1–2).`
+		: `**The machine was loaded by other work** (${load}): these ratios are noisy and do not decide the targets; rerun on a quiet machine.`;
+}
+
+export function markdownReport(rows: RunSummary[], list: Verdict[], machine: Machine, analysis: string[], ratios: PairedRatio[]): string {
+	const problems = rows.flatMap((r) => r.problems.map((p) => `- ${r.mode}: ${r.spec.label}, ${p}`));
+	const missed = list.filter((v) => v.kind === 'target' && v.judged && !v.met);
+	const unjudged = list.some((v) => !v.judged);
+	const targets = ratios.filter((r) => r.target !== undefined);
 	return [
-		'# Benchmark: JAS Request vs n8n HTTP Request (generic OAuth2) vs a raw undici loop',
+		'# Benchmark: JAS Request vs an ideal node in the same n8n (and n8n\'s HTTP Request, a raw undici loop)',
 		'',
-		'## Ratios first',
+		'## JAS Request ÷ ideal node',
 		'',
-		ratioTable(ratios),
+		loadLine(machine),
 		'',
-		`One warm-up repetition discarded; ${machine.reps} measured, contenders interleaved within each (A/B/A/B).`,
+		ratioTable(targets),
 		'',
-		`${machine.items} items per run, ${machine.reps} repetitions, medians shown. One JAS simulator for all runs: ` +
-			`${LATENCY_MS} ms added to every request, ${TOKEN_LIFETIME_SEC} s tokens. JAS credential "Renew Before Expiry" ${RENEWAL_MARGIN_SEC} s, ` +
+		'The ideal node (bench/idealNode/) does only what any node must: one undici request per item through a pool with the ' +
+			'package\'s settings, a Bearer token fetched once per run, the JSON body parsed, one item out paired to its input. ' +
+			'Both nodes run in the same execution on the same items, in both orders; each ratio is per repetition.',
+		'',
+		'## Reference ratios',
+		'',
+		ratioTable(ratios.filter((r) => r.target === undefined)),
+		'',
+		`One warm-up repetition discarded; ${machine.reps} measured, runs interleaved within each. ${machine.items} items per run, medians shown. ` +
+			`One JAS simulator per contender: ${LATENCY_MS} ms added to every request, ${TOKEN_LIFETIME_SEC} s tokens. JAS credential "Renew Before Expiry" ${RENEWAL_MARGIN_SEC} s, ` +
 			`which shrinks to a quarter of the lifetime for short tokens: renewal ${TOKEN_LIFETIME_SEC - USABLE_LIFETIME_SEC} s before expiry, ` +
-			`so the minimum number of token requests is ceil(node seconds / ${USABLE_LIFETIME_SEC} s) (a client renewing at the last moment could do ` +
-			`with ceil(s / ${TOKEN_LIFETIME_SEC} s)).`,
+			`so the minimum number of token requests is ceil(node seconds / ${USABLE_LIFETIME_SEC} s).`,
 		'',
 		markdownTable(rows),
 		'',
 		'![items per second](latest.svg)',
 		'',
-		'## Targets (ratios within this run)',
+		'## Targets',
 		'',
 		verdictTable(list),
 		'',
-		missed.length === 0 ? 'Every target is met.' : ['Targets missed:', ...missed.map((v) => `- ${v.what}: ${v.value}, ${v.shortfall ?? ''}`)].join('\n'),
+		unjudged ? 'The machine was loaded: the ratio targets are reported, not judged.' : missed.length === 0 ? 'Every target is met.' : ['Targets missed:', ...missed.map((v) => `- ${v.what}: ${v.value}, ${v.shortfall ?? ''}`)].join('\n'),
 		'',
 		...(problems.length > 0 ? ['## Problems seen', '', ...problems, ''] : []),
 		...(analysis.length > 0 ? ['## Notes', '', ...analysis.map((a) => `- ${a}`), ''] : []),
 		'## Machine',
 		'',
-		`- CPU: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB memory, ${machine.os}; load average (1 min) ${machine.loadAvg[0]} at the start, ${machine.loadAvg[1]} at the end`,
-		`- Node: bench ${machine.benchNode} (simulator and undici loop), n8n on ${machine.n8nNode}`,
+		`- CPU: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB memory, ${machine.os}; ${loadLine(machine)}`,
+		`- Node: bench ${machine.benchNode} (simulators and raw loop), n8n on ${machine.n8nNode}; undici ${machine.undici} in both n8n-nodes-jas and the ideal node`,
 		`- n8n ${machine.n8nVersion}, n8n-nodes-jas ${machine.packageVersion}`,
 		`- ${machine.date}; ${machine.items} items, ${machine.reps} repetitions; whole bench ${round(machine.totalSeconds, 0)} s`,
 		'',
 	].join('\n');
-}
-
-function escapeXml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-const COLORS: Record<RunSpec['kind'], string> = { jas: '#2f6fde', httpRequest: '#e07a2f', undici: '#7a7a7a' };
-
-/** A horizontal bar chart of items/s per run; no libraries. */
-export function svgChart(rows: RunSummary[], machine: Machine): string {
-	const labelWidth = 270;
-	const barMax = 430;
-	const rowHeight = 30;
-	const top = 50;
-	const width = labelWidth + barMax + 90;
-	const height = top + rows.length * rowHeight + 40;
-	const max = Math.max(...rows.map((r) => (Number.isFinite(r.itemsPerSec) ? r.itemsPerSec : 0)), 1);
-	const parts: string[] = [
-		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
-		`<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-		`<text x="12" y="22" font-size="15" font-weight="bold">Items per second (median of ${machine.reps}, ${machine.items} items, ${LATENCY_MS} ms API latency)</text>`,
-		`<text x="12" y="40" fill="#555">higher is better · blue: JAS Request · orange: n8n HTTP Request + OAuth2 · grey: raw undici loop</text>`,
-	];
-	rows.forEach((r, i) => {
-		const y = top + i * rowHeight;
-		const value = Number.isFinite(r.itemsPerSec) ? r.itemsPerSec : 0;
-		const w = Math.max(1, Math.round((value / max) * barMax));
-		parts.push(
-			`<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end">${escapeXml(r.spec.label)}</text>`,
-			`<rect x="${labelWidth}" y="${y + 5}" width="${w}" height="${rowHeight - 10}" fill="${COLORS[r.spec.kind]}"/>`,
-			`<text x="${labelWidth + w + 6}" y="${y + 19}">${Math.round(value)}</text>`,
-		);
-	});
-	parts.push(
-		`<text x="12" y="${height - 12}" fill="#555" font-size="11">${escapeXml(`${machine.cpu}, ${machine.cores} cores · n8n ${machine.n8nVersion} on Node ${machine.n8nNode} · ${machine.date}`)}</text>`,
-		'</svg>',
-	);
-	return parts.join('\n') + '\n';
 }

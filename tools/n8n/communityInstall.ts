@@ -27,7 +27,10 @@ export async function installLikeCommunityNodes(tarball: string, nodesDir: strin
 	const registry = env.N8N_COMMUNITY_PACKAGES_REGISTRY || DEFAULT_REGISTRY;
 	const ledgerPath = join(nodesDir, 'package.json');
 	await mkdir(nodesDir, { recursive: true });
-	await writeFile(ledgerPath, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	// A second package installed into the same folder (the bench's ideal node) keeps the first one's entry.
+	await writeFile(ledgerPath, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2), { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EEXIST') throw error;
+	});
 
 	const packed = await run('npm', ['pack', resolve(tarball), '--quiet', `--registry=${registry}`], { cwd: nodesDir, env });
 	if (packed.code !== 0) throw failure('npm pack (community install)', packed);

@@ -91,6 +91,8 @@ export interface N8nInstance {
 
 export interface N8nInstanceOptions {
 	tarball: string;
+	/** more community packages installed the same way beside it (the bench's ideal node) */
+	extraTarballs?: string[];
 	/** which n8n (installed on first use); default DEFAULT_N8N_VERSION */
 	n8nVersion?: string;
 	/** N8N_LOG_LEVEL; default 'debug' so leak checks see as much as n8n can print */
@@ -138,7 +140,7 @@ export async function createN8nInstance(options: N8nInstanceOptions): Promise<N8
 	};
 
 	try {
-		await installLikeCommunityNodes(options.tarball, join(userFolder, '.n8n', 'nodes'), env);
+		for (const tarball of [options.tarball, ...(options.extraTarballs ?? [])]) await installLikeCommunityNodes(tarball, join(userFolder, '.n8n', 'nodes'), env);
 	} catch (error) {
 		await rm(root, { recursive: true, force: true });
 		throw error;
