@@ -4,6 +4,7 @@
  *   nodes/shared/secrets.ts → nothing of the package
  *   nodes/shared/token  → http, secrets
  *   nodes/JasRequest    → shared (any), never credentials
+ *   nodes/JasTrigger    → shared (any), and JAS Request only through nodes/JasTrigger/api.ts
  *   credentials         → credentials, nodes/shared/token
  * and no production module imports the tools or the tests.
  */
@@ -30,6 +31,7 @@ const RULES: Array<{ layer: string; may: string[] }> = [
 	{ layer: 'nodes/shared/secrets', may: [] },
 	{ layer: 'nodes/shared/token/', may: ['nodes/shared/token/', 'nodes/shared/http/', 'nodes/shared/secrets'] },
 	{ layer: 'nodes/JasRequest/', may: ['nodes/JasRequest/', 'nodes/shared/'] },
+	{ layer: 'nodes/JasTrigger/', may: ['nodes/JasTrigger/', 'nodes/shared/', 'nodes/JasRequest/'] },
 	{ layer: 'credentials/', may: ['credentials/', 'nodes/shared/token/'] },
 ];
 
@@ -45,4 +47,11 @@ it.each(RULES)('$layer imports only from its allowed layers', ({ layer, may }) =
 it('the rules cover every production file', () => {
 	const uncovered = production.map((file) => relative(ROOT, file)).filter((file) => !RULES.some(({ layer }) => file.startsWith(layer)));
 	expect(uncovered).toEqual([]);
+});
+
+it('the trigger reaches JAS Request only through its one adapter (nodes/JasTrigger/api.ts)', () => {
+	const offending = production
+		.filter((file) => relative(ROOT, file).startsWith('nodes/JasTrigger/') && relative(ROOT, file) !== 'nodes/JasTrigger/api.ts')
+		.flatMap((file) => localImports(file).filter((target) => target.startsWith('nodes/JasRequest/')).map((target) => `${relative(ROOT, file)} → ${target}`));
+	expect(offending).toEqual([]);
 });

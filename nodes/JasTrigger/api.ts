@@ -1,0 +1,24 @@
+/**
+ * Everything the trigger takes from the JAS Request node, in this one file: the same authorizers (token engine,
+ * JTL refresh through n8n), the same call loop (retries, Retry-After, one renewal after a 401), the same URL rule
+ * and pagination decisions. JAS Request's modules may move; only these lines then need re-pointing.
+ */
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+
+import { JtlAuthorizer } from '../JasRequest/authorizers';
+
+export { type Authorizer, ClientCredentialsAuthorizer } from '../JasRequest/authorizers';
+export { callApi, type CallSettings } from '../JasRequest/callApi';
+export { getPath } from '../JasRequest/dotPath';
+export { statusTextFor } from '../JasRequest/errorItems';
+export { firstPageUrl, nextPageUrl, type PaginationSettings } from '../JasRequest/pagination';
+export { resolveUrl } from '../JasRequest/requestBuilder';
+export { bodyText, parseText } from '../JasRequest/responseBody';
+
+/**
+ * The JTL authorizer for a poll. It asks n8n to refresh through `helpers.refreshOAuth2Token` (or, on older n8n,
+ * `httpRequestWithAuthentication`) and `getCredentials`: a poll's context has the same three as an execution's.
+ */
+export function jtlAuthorizer(ctx: IPollFunctions, credentials: ICredentialDataDecryptedObject): JtlAuthorizer {
+	return new JtlAuthorizer(ctx as unknown as IExecuteFunctions, credentials);
+}
