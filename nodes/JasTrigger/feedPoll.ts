@@ -52,8 +52,16 @@ interface Collected {
 	timeMs: number;
 }
 
-/** The API's now: its Date header, else the answer's `to`, else n8n's clock. */
-const apiNowOf = (page: Page, answer: FeedAnswer, nowMs: number): number => timeMsOf(page.serverDate, timeMsOf(answer.to, nowMs));
+/**
+ * The API's now: the answer's `to` (to the millisecond), but not past its Date header (whole seconds) when n8n's
+ * clock runs ahead and the API echoes it; either alone when only one is there; else n8n's clock.
+ */
+function apiNowOf(page: Page, answer: FeedAnswer, nowMs: number): number {
+	const to = timeMsOf(answer.to, NaN);
+	const server = timeMsOf(page.serverDate, NaN);
+	if (Number.isFinite(to) && Number.isFinite(server)) return Math.min(to, server + 999);
+	return Number.isFinite(to) ? to : Number.isFinite(server) ? server : nowMs;
+}
 
 export async function pollFeed(client: TriggerClient, settings: FeedSettings, run: PollRun, stored: FeedState | undefined, first: FirstRun): Promise<PollOutcome<FeedState>> {
 	if (run.manual) return await sampleFeed(client, settings, run);
@@ -106,16 +114,17 @@ function maxIso(current: string, candidate: unknown): string {
 	return ms > Date.parse(current) ? new Date(ms).toISOString() : current;
 }
 
-/** "Fetch Test Event": real records from the lookback window, newest last; the cursor is not touched. */
+/** How far back "Fetch Test Event" looks, nearest first: the first window with records is shown. */
+const SAMPLE_WINDOWS_MS = [3_600_000, 24 * 3_600_000];
+
+/** "Fetch Test Event": real records of the most recent window that has some (newest last); the cursor is not touched. */
 async function sampleFeed(client: TriggerClient, settings: FeedSettings, run: PollRun): Promise<PollOutcome<FeedState>> {
-	const collected: Collected[] = [];
-	await fetchWithin(client, run, () => collected.length, async (page) => {
+	for (const backMs of [...SAMPLE_WINDOWS_MS.filter((ms) => ms < settings.lookbackMs), settings.lookbackMs]) {
+		const page = await client.get(feedUrl(settings, new Date(run.now() - backMs).toISOString()), remaining(run));
 		const answer = answerOf(page);
 		const toMs = timeMsOf(answer.to, run.now());
-		for (const record of answer.data) {
-			if (record && typeof record === 'object') collected.push({ record: record as IDataObject, timeMs: timeMsOf(getPath(record, settings.timeField), toMs) });
-		}
-		return answer.moreDataAvailable === true && typeof answer.nextChunkUrl === 'string' && collected.length < SAMPLE_SIZE ? answer.nextChunkUrl : undefined;
-	}, feedUrl(settings, new Date(run.now() - settings.lookbackMs).toISOString()));
-	return { records: latest(collected, SAMPLE_SIZE, (entry) => entry.timeMs).map(({ record }) => record) };
+		const records = answer.data.filter((record): record is IDataObject => !!record && typeof record === 'object');
+		if (records.length > 0) return { records: latest(records, SAMPLE_SIZE, (record) => timeMsOf(getPath(record, settings.timeField), toMs)) };
+	}
+	return { records: [] };
 }

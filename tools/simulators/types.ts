@@ -1,3 +1,6 @@
+import type { ChangeFeeds } from './changeFeeds';
+import type { RecordLists } from './recordLists';
+
 /**
  * Public types of the local OAuth provider simulators (JAS, Partner API, JTL-FFN).
  * Tests, benchmarks and the e2e harness code against these names.
@@ -90,6 +93,8 @@ export interface Simulator {
 	 * a request beyond it is answered 429 with Retry-After (whole seconds, rounded up). null switches it off.
 	 */
 	setApiRateLimit(limit: { perSecond: number; burst?: number } | null): void;
+	/** the growing lists under /api/lists/<name> (recordLists.ts); also `POST /__admin/lists/<name>` */
+	readonly lists: RecordLists;
 	/** resets the counters and the per-key /api/flaky call counts (not faults, lifetime or latency) */
 	resetStats(): void;
 	/** closes the server and all keep-alive sockets promptly */
@@ -112,6 +117,8 @@ export interface JtlSimulator extends Simulator {
 		redirectUri: string;
 		scope: string;
 	}): Promise<JtlTokenResponse>;
+	/** the change feeds under /api/v1/{merchant|fulfiller}/{…}/updates (changeFeeds.ts); also `POST /__admin/feeds/<role>/<resource>` */
+	readonly feeds: ChangeFeeds;
 	/** true: GET /authorize shows a login/consent page (Approve / Deny) instead of approving at once. Default false. */
 	requireConsent(on: boolean): void;
 }
