@@ -27,7 +27,25 @@ export interface FeedEvent {
 	timeMs: number;
 }
 
-export const eventKey = (id: string, changeTime: string): string => `${id}@${changeTime}`;
+/**
+ * A change event's identity: record id, change time, and a digest of the record as the feed shows it. The digest
+ * tells two changes of one record within the same millisecond apart (both are emitted), while the same event
+ * returned again by an overlapping window has the same key (it is not).
+ */
+export const eventKey = (id: string, changeTime: string, record?: unknown): string =>
+	record === undefined ? `${id}@${changeTime}` : `${id}@${changeTime}#${digest(JSON.stringify(record) ?? '')}`;
+
+/** Two FNV-1a hashes (64 bits in all) as base-36 text: short, stable, no dependency. Not for secrets. */
+function digest(text: string): string {
+	let a = 0x811c9dc5;
+	let b = 0x01000193 ^ text.length;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		a = Math.imul(a ^ c, 0x01000193) >>> 0;
+		b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+	}
+	return a.toString(36) + b.toString(36);
+}
 
 /** Milliseconds of an ISO time, or `fallback` when it does not parse. */
 export function timeMsOf(value: unknown, fallback: number): number {

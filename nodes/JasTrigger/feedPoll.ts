@@ -83,7 +83,7 @@ export async function pollFeed(client: TriggerClient, settings: FeedSettings, ru
 		const records = answer.data.filter((record): record is IDataObject => !!record && typeof record === 'object');
 		const events = records.map((record) => {
 			const time = getPath(record, settings.timeField);
-			return { key: eventKey(String(getPath(record, settings.idField) ?? ''), String(time ?? '')), timeMs: timeMsOf(time, toMs) };
+			return { key: eventKey(String(getPath(record, settings.idField) ?? ''), String(time ?? ''), record), timeMs: timeMsOf(time, toMs) };
 		});
 		for (const index of acceptEvents(seen, feed.floorMs, events)) collected.push({ record: records[index], timeMs: events[index].timeMs });
 		const next = answer.moreDataAvailable === true && typeof answer.nextChunkUrl === 'string' && answer.nextChunkUrl ? answer.nextChunkUrl : undefined;

@@ -158,9 +158,11 @@ describe('JTL-FFN change feed', () => {
 		expect(ids((await trigger.poll()).items)).toEqual(Array.from({ length: 10 }, (_, i) => `ob${i}`));
 		// The next window starts at the last `to` less the overlap: the same ten come back, none is emitted.
 		expect((await trigger.poll()).items).toBeNull();
-		jtl.feeds.record(feed, [{ id: 'ob3', fields: { status: 'Delivered' } }]);
+		// Two changes of one record in the same millisecond are two events.
+		const same = Date.now();
+		jtl.feeds.record(feed, [{ id: 'ob3', at: same, fields: { status: 'Delivered' } }, { id: 'ob3', at: same, fields: { status: 'Invoiced' } }]);
 		await new Promise((resolve) => setTimeout(resolve, 10));
-		expect((await trigger.poll()).items).toEqual([expect.objectContaining({ outboundId: 'ob3', status: 'Delivered' })]);
+		expect((await trigger.poll()).items).toEqual([expect.objectContaining({ outboundId: 'ob3', status: 'Delivered' }), expect.objectContaining({ outboundId: 'ob3', status: 'Invoiced' })]);
 	});
 
 	it('a poll stopped at its page bound resumes at the chunk it did not fetch; nothing repeats, nothing is skipped', async () => {

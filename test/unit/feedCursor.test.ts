@@ -79,6 +79,14 @@ describe('boundSeen', () => {
 	});
 });
 
+describe('eventKey', () => {
+	it('tells two changes of one record in the same millisecond apart by their content, and not one event seen twice', () => {
+		const time = iso(T0);
+		expect(eventKey('A', time, { id: 'A', status: 'Picked' })).not.toBe(eventKey('A', time, { id: 'A', status: 'Packed' }));
+		expect(eventKey('A', time, { id: 'A', status: 'Picked' })).toBe(eventKey('A', time, { id: 'A', status: 'Picked' }));
+	});
+});
+
 describe('timeMsOf', () => {
 	it('reads ISO times and falls back for anything else', () => {
 		expect(timeMsOf('2026-12-01T10:00:00Z', 7)).toBe(T0);

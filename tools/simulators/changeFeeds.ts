@@ -4,7 +4,8 @@
  * nextChunkUrl }`. A window runs from `fromDate` to `toDate` (default: now), at most `windowMs` long and never past
  * now, both ends inclusive (so an event at a window's `to` is also in the next window, as a careful client must
  * expect); `pageSize` events per answer. `moreDataAvailable` says there is another page of this window, or that the
- * window was cut short; `nextChunkUrl` is where to continue. Changes are injected through the admin API or `record`.
+ * window was cut short; `nextChunkUrl` is where to continue (the same request with `page+1`, or the next window
+ * from this one's `to`). Changes are injected through the admin API or `record`.
  */
 import type { ApiRequest, SimRequest } from './common';
 import { apiError, httpError, jsonReply, oauthError, parseJsonObject, type Reply } from './http';
@@ -91,13 +92,11 @@ export class ChangeFeeds {
 		const data = inWindow.slice((page - 1) * size, page * size).map((event) => event.record);
 		const morePages = inWindow.length > page * size;
 		const cutShort = to < Math.min(requestedTo, now);
+		// The next page repeats the request with page+1; the next window starts at this one's `to`.
 		const next = new URL(req.url.href);
-		if (morePages) {
-			next.searchParams.set('toDate', new Date(to).toISOString());
-			next.searchParams.set('page', String(page + 1));
-		} else {
+		if (morePages) next.searchParams.set('page', String(page + 1));
+		else {
 			next.searchParams.set('fromDate', new Date(to).toISOString());
-			if (q.has('toDate')) next.searchParams.set('toDate', new Date(requestedTo).toISOString());
 			next.searchParams.delete('page');
 		}
 		const moreDataAvailable = morePages || cutShort;

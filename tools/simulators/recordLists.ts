@@ -3,9 +3,11 @@
  * `{ items, _page, _links.next }` (JAS-style offset paging, as `/api/items`), records in the order they were added,
  * each with `id` and `updatedAt`. A changed record keeps its place and gets a new `updatedAt`; `updatedSince` lists
  * only records changed at or after that time. Records are added or changed through the admin API or `upsert`.
+ * `POST /api/lists/<name>` with a JSON object appends it as a new record (a fresh `id`, numbered from 1), so a
+ * record posted twice is there twice: what a test counts to prove "exactly once".
  */
 import type { ApiRequest } from './common';
-import { apiError, jsonReply, type Reply } from './http';
+import { apiError, jsonReply, parseJsonObject, type Reply } from './http';
 
 type ListRecord = Record<string, unknown> & { id: string; updatedAt: string };
 
@@ -34,9 +36,20 @@ export class RecordLists {
 		this.lists.clear();
 	}
 
+	/** Appends `fields` as a new record with the next number as its id. */
+	append(name: string, fields: Record<string, unknown>, now = Date.now()): ListRecord {
+		const id = String((this.lists.get(name)?.size ?? 0) + 1);
+		return this.upsert(name, [{ ...fields, id }], now)[0];
+	}
+
 	reply(req: ApiRequest): Reply | undefined {
 		const match = LIST_PATH.exec(req.url.pathname);
-		if (!match || req.method !== 'GET') return undefined;
+		if (!match) return undefined;
+		if (req.method === 'POST') {
+			const fields = parseJsonObject(req.body);
+			return fields ? jsonReply(201, this.append(match[1], fields)) : apiError(400, 'invalid_request', 'the body must be a JSON object');
+		}
+		if (req.method !== 'GET') return undefined;
 		const q = req.url.searchParams;
 		const top = Number(q.get('$top') ?? '20');
 		const skip = Number(q.get('$skip') ?? '0');
