@@ -3,9 +3,10 @@
  * JTL refresh through n8n), the same call loop (retries, Retry-After, one renewal after a 401), the same URL rule
  * and pagination decisions. JAS Request's modules may move; only these lines then need re-pointing.
  */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { JtlAuthorizer } from '../JasRequest/authorizers';
+import { properties as requestProperties } from '../JasRequest/description';
 
 export { type Authorizer, ClientCredentialsAuthorizer } from '../JasRequest/authorizers';
 export { callApi, type CallSettings } from '../JasRequest/callApi';
@@ -21,4 +22,12 @@ export { bodyText, parseText } from '../JasRequest/responseBody';
  */
 export function jtlAuthorizer(ctx: IPollFunctions, credentials: ICredentialDataDecryptedObject): JtlAuthorizer {
 	return new JtlAuthorizer(ctx as unknown as IExecuteFunctions, credentials);
+}
+
+/** A parameter of JAS Request (its name is the contract), or one of its options: the trigger offers the same. */
+export function jasRequestParameter(name: string, inOptions = false): INodeProperties {
+	const list = inOptions ? ((requestProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[]) : requestProperties;
+	const found = list.find((p) => p.name === name);
+	if (!found) throw new Error(`JAS Request has no parameter "${name}"`);
+	return found;
 }

@@ -2,10 +2,20 @@
  * The JAS Trigger's parameters. Their names are a public contract: saved workflows depend on them. Declarations
  * only, in display order; the ranges are enforced again in settings.ts (RANGES, checked equal by a test).
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+
+import { jasRequestParameter } from './api';
 
 const onFeed = { show: { source: ['jtlFeed'] } };
 const onList = { show: { source: ['list'] } };
+
+/** JAS Request's pagination without its Max Pages: a poll's own bounds apply (Max Pages per Poll, continued next time). */
+function listPagination(): INodeProperties {
+	const pagination = jasRequestParameter('pagination', true);
+	const settings = (pagination.options as INodePropertyCollection[]).map((group) => ({ ...group, values: group.values.filter((value) => value.name !== 'maxPages') }));
+	const { maxPages: _ignored, ...defaults } = (pagination.default as { settings: IDataObject }).settings;
+	return { ...pagination, displayOptions: onList, options: settings, default: { settings: defaults } as INodeProperties['default'] };
+}
 
 export const properties: INodeProperties[] = [
 	{
@@ -19,20 +29,8 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'jtlFeed',
 	},
-	{
-		displayName: 'Credential Type',
-		name: 'authentication',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: onList,
-		options: [
-			{ name: 'JAS OAuth2 API', value: 'jasOAuth2Api' },
-			{ name: 'JTL-FFN OAuth2 API', value: 'jtlFfnOAuth2Api' },
-			{ name: 'Partner OAuth2 API', value: 'partnerOAuth2Api' },
-		],
-		default: 'jasOAuth2Api',
-		description: 'Which API and credential to read the list with; the token is fetched and renewed for you',
-	},
+	// The same choice, and the same pagination, as JAS Request.
+	{ ...jasRequestParameter('authentication'), noDataExpression: true, displayOptions: onList, description: 'Which API and credential to read the list with; the token is fetched and renewed for you' },
 	{
 		displayName: 'Role',
 		name: 'role',
@@ -103,38 +101,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'updatedSince',
 		description: 'Optional: for APIs that can list only records changed since a time, the query parameter for it (sent as an ISO time)',
 	},
-	{
-		displayName: 'Pagination',
-		name: 'pagination',
-		type: 'fixedCollection',
-		displayOptions: onList,
-		default: {},
-		placeholder: 'Add Pagination',
-		options: [
-			{
-				name: 'settings',
-				displayName: 'Settings',
-				values: [
-					{ displayName: 'Limit Parameter', name: 'limitParameter', type: 'string', default: '$top', displayOptions: { show: { mode: ['offset'] } } },
-					{
-						displayName: 'Mode',
-						name: 'mode',
-						type: 'options',
-						options: [
-							{ name: 'Link Header (Next Link)', value: 'linkHeader', description: 'The URL in the Link header marked rel="next"' },
-							{ name: 'Next URL in Body', value: 'nextUrl', description: 'For example _links.next' },
-							{ name: 'Offset and Limit', value: 'offset', description: 'For example JTL $skip and $top' },
-						],
-						default: 'nextUrl',
-					},
-					{ displayName: 'Next URL Field', name: 'nextUrlField', type: 'string', default: '_links.next', displayOptions: { show: { mode: ['nextUrl'] } }, description: 'Dot path in the answer to the next page URL' },
-					{ displayName: 'Offset Parameter', name: 'offsetParameter', type: 'string', default: '$skip', displayOptions: { show: { mode: ['offset'] } } },
-					{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1, maxValue: 10000 }, default: 100, displayOptions: { show: { mode: ['offset'] } } },
-					{ displayName: 'Results Field', name: 'itemsField', type: 'string', default: 'items', displayOptions: { show: { mode: ['offset'] } }, description: 'Dot path to the array of results in each page' },
-				],
-			},
-		],
-	},
+	listPagination(),
 	{
 		displayName: 'On First Activation',
 		name: 'firstRun',
