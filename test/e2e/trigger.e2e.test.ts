@@ -136,7 +136,7 @@ beforeAll(async () => {
 	jas = await startJasSimulator();
 	jtl = await startJtlSimulator();
 	jtl.feeds.options = { pageSize: 25, windowMs: 24 * 3_600_000 };
-	jtl.setTokenLifetime(30); // the JTL-FFN token is refreshed through n8n during the test
+	jtl.setTokenLifetime(15); // the JTL-FFN token is refreshed through n8n during the test
 	tarball = await packPackage();
 	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
 	const token = await jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
@@ -163,6 +163,14 @@ afterAll(async () => {
 	await Promise.all([jas?.close(), jtl?.close()]);
 });
 
+it('n8n lists JAS Trigger as a polling trigger with its icon and credentials', async () => {
+	const types = (await (await server.rest('/types/nodes.json')).json()) as Array<Record<string, unknown>>;
+	const trigger = types.find((type) => type.name === 'n8n-nodes-jas.jasTrigger');
+	expect(trigger).toMatchObject({ displayName: 'JAS Trigger', polling: true, group: ['trigger'] });
+	expect(JSON.stringify(trigger?.iconUrl)).toContain('jasTrigger');
+	expect(n8n.packageLoadProblems()).toEqual([]);
+});
+
 it('the first activation starts from now: changes from before it are not emitted', async () => {
 	inject(8); // before activation
 	injected.length = 0;
@@ -186,7 +194,8 @@ it('changes arrive once each, in order per record, over many polls', async () =>
 it('n8n restarted in the middle: changes made while it was down arrive once, none twice', async () => {
 	inject(20);
 	await new Promise((resolve) => setTimeout(resolve, 300));
-	await until('the 20 before the restart', () => arrivals().length >= injected.length).catch(() => undefined);
+	await pollNow();
+	await until('the 20 before the restart', () => arrivals().length >= injected.length);
 	await server.stop();
 	inject(30); // while n8n is down
 	const started = Date.now();
@@ -225,7 +234,7 @@ it('a 429 storm: one the poll outwaits (Retry-After within its time) and one it 
 it('a token-endpoint outage while the token needs refreshing: the poll fails, and the changes arrive once it is over', async () => {
 	jtl.setTokenFault({ kind: 'status', status: 503 });
 	const tokenRequestsBefore = jtl.stats.tokenRequests;
-	await new Promise((resolve) => setTimeout(resolve, 31_000)); // the 30 s token is spent
+	await new Promise((resolve) => setTimeout(resolve, 16_000)); // the 15 s token is spent
 	inject(18);
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	await pollNow(); // the poll fails at the refresh: n8n records it
