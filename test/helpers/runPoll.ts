@@ -29,6 +29,8 @@ export interface PollResult {
 	items: IDataObject[] | null;
 	/** What the poll threw (n8n records a failed poll and runs the error workflow). */
 	error?: Error & { reconnectRequired?: boolean; description?: string | null };
+	/** What the poll wrote to n8n's log as warnings. */
+	warnings: string[];
 }
 
 export interface PollHarness {
@@ -68,17 +70,24 @@ export function pollHarness(options: PollHarnessOptions): PollHarness {
 		const additionalData = createAdditionalData(executionId, credentialsHelper, new ExecutionLifecycleHooks('trigger', executionId, workflowData));
 		const context = new PollContext(workflow, workflow.getNode(node.name)!, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
 		if (options.helpersOverride) Object.assign(context.helpers, options.helpersOverride);
+		// n8n's logger is shared (a DI singleton): its warn is borrowed for this poll only.
+		const warnings: string[] = [];
+		const { logger } = context;
+		const warn = logger.warn;
+		logger.warn = (message: string) => void warnings.push(message);
 		try {
 			const output = await options.node.poll!.call(context);
 			const items = output ? output[0].map((item) => item.json) : null;
 			assertNoRegisteredSecrets(items, 'the trigger output');
 			// n8n saves static data after a poll that returned, for active workflows only.
 			if (mode === 'trigger') saved = deepCopy(workflow.staticData);
-			return { items };
+			return { items, warnings };
 		} catch (error) {
 			const e = error as PollResult['error'];
 			assertNoRegisteredSecrets({ message: e?.message, description: e?.description }, 'the trigger error');
-			return { items: null, error: e };
+			return { items: null, error: e, warnings };
+		} finally {
+			logger.warn = warn;
 		}
 	};
 	return { poll, saved: () => deepCopy(saved) };

@@ -55,10 +55,10 @@ describe('new records in a list', () => {
 	it('first activation starts from now: what is listed already is remembered, not emitted; later records arrive once', async () => {
 		jas.lists.upsert('bookings', [{ id: 'b1' }, { id: 'b2' }]);
 		const trigger = listTrigger('bookings');
-		expect(await trigger.poll()).toEqual({ items: null });
+		expect((await trigger.poll()).items).toBeNull();
 		jas.lists.upsert('bookings', [{ id: 'b3' }]);
 		expect(ids((await trigger.poll()).items)).toEqual(['b3']);
-		expect(await trigger.poll()).toEqual({ items: null });
+		expect((await trigger.poll()).items).toBeNull();
 	});
 
 	it('with a change field, a changed record is emitted again; without one, it is not', async () => {
@@ -85,7 +85,10 @@ describe('new records in a list', () => {
 		expect((await trigger.poll()).items).toBeNull();
 		jas.lists.upsert('long', Array.from({ length: 23 }, (_, i) => ({ id: `r${String(i).padStart(2, '0')}` })));
 		const seen: string[] = [];
-		for (let polls = 0; polls < 4; polls++) seen.push(...ids((await trigger.poll()).items));
+		const first = await trigger.poll();
+		expect(first.warnings).toEqual([expect.stringContaining('stopped early at its bound (2 pages); the next poll continues where this one stopped')]);
+		seen.push(...ids(first.items));
+		for (let polls = 1; polls < 4; polls++) seen.push(...ids((await trigger.poll()).items));
 		expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `r${String(i).padStart(2, '0')}`));
 		expect((await trigger.poll()).items).toBeNull();
 	});
@@ -151,7 +154,7 @@ describe('JTL-FFN change feed', () => {
 	it('emits each change once and in order, following nextChunkUrl; equal times at a window edge do not repeat', async () => {
 		jtl.feeds.options = { pageSize: 4, windowMs: 24 * 3_600_000 };
 		const trigger = feedTrigger();
-		expect(await trigger.poll()).toEqual({ items: null }); // first activation: from the API's now
+		expect((await trigger.poll()).items).toBeNull(); // first activation: from the API's now
 		const at = Date.now();
 		jtl.feeds.record(feed, Array.from({ length: 10 }, (_, i) => ({ id: `ob${i}`, at: at + (i < 5 ? 0 : 1), fields: { status: 'Shipped' } })));
 		await new Promise((resolve) => setTimeout(resolve, 10));
@@ -163,6 +166,18 @@ describe('JTL-FFN change feed', () => {
 		jtl.feeds.record(feed, [{ id: 'ob3', at: same, fields: { status: 'Delivered' } }, { id: 'ob3', at: same, fields: { status: 'Invoiced' } }]);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 		expect((await trigger.poll()).items).toEqual([expect.objectContaining({ outboundId: 'ob3', status: 'Delivered' }), expect.objectContaining({ outboundId: 'ob3', status: 'Invoiced' })]);
+	});
+
+	it('a poll stopped at its record bound says so and resumes at the next chunk', async () => {
+		jtl.feeds.options = { pageSize: 3, windowMs: 24 * 3_600_000 };
+		const trigger = feedTrigger({ options: { maxRecords: 5 } });
+		await trigger.poll();
+		jtl.feeds.record(feed, Array.from({ length: 8 }, (_, i) => ({ id: `m${i}`, at: Date.now() + i })));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const first = await trigger.poll();
+		expect(ids(first.items)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+		expect(first.warnings).toEqual([expect.stringContaining('(5 records)')]);
+		expect(ids((await trigger.poll()).items)).toEqual(['m6', 'm7']);
 	});
 
 	it('a poll stopped at its page bound resumes at the chunk it did not fetch; nothing repeats, nothing is skipped', async () => {
