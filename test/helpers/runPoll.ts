@@ -1,9 +1,10 @@
 /**
  * Runs a polling trigger's `poll()` through n8n-core's own PollContext, poll after poll, the way n8n's active
  * workflow does: parameters through n8n's Workflow (defaults filled in), credentials through the test credentials
- * helper, and the node's static data kept between polls only as n8n keeps it: saved after a poll that did not
- * throw, never for a manual "Fetch Test Event". A "restart" (a new harness from `saved()`) is what n8n does after
- * a process restart: it loads the last saved static data.
+ * helper, and the node's static data kept between polls as n8n keeps it: one workflow object across polls (what a
+ * poll changes in memory stays for the next one, thrown or not, as in n8n's process), saved only after a poll that
+ * did not throw; a manual "Fetch Test Event" runs on its own copy (the editor's). A "restart" (a new harness from
+ * `saved()`) is what n8n does after a process restart: it loads the last saved static data.
  */
 import { ExecutionLifecycleHooks, PollContext } from 'n8n-core';
 import { deepCopy, Workflow } from 'n8n-workflow';
@@ -55,16 +56,20 @@ export function pollHarness(options: PollHarnessOptions): PollHarness {
 	const credentialsHelper = new TestCredentialsHelper(new Map(Object.entries(deepCopy(options.credentials))), options.credentialTypes ?? []);
 	let saved: IDataObject = deepCopy(options.staticData ?? {});
 
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger'): Promise<PollResult> => {
-		const workflow = new Workflow({
+	const workflowOf = (staticData: IDataObject, active: boolean) =>
+		new Workflow({
 			id: 'pollHarness',
 			name: 'poll harness',
 			nodes: [node],
 			connections: {},
-			active: mode === 'trigger',
+			active,
 			nodeTypes: createNodeTypes({ [typeName]: options.node }),
-			staticData: deepCopy(saved),
+			staticData,
 		});
+	const active = workflowOf(deepCopy(saved), true);
+
+	const poll = async (mode: 'trigger' | 'manual' = 'trigger'): Promise<PollResult> => {
+		const workflow = mode === 'trigger' ? active : workflowOf(deepCopy(saved), false);
 		const executionId = `poll-${++executions}`;
 		const workflowData = { id: workflow.id, name: workflow.name, nodes: [node], connections: {} } as unknown as IWorkflowBase;
 		const additionalData = createAdditionalData(executionId, credentialsHelper, new ExecutionLifecycleHooks('trigger', executionId, workflowData));

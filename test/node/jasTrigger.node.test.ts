@@ -107,6 +107,7 @@ describe('new records in a list', () => {
 
 describe('failures leave the cursor', () => {
 	it('a 429 beyond the poll\'s time fails the poll with n8n\'s error (reconnectRequired: false); the next poll emits what it missed, once', async () => {
+		jas.lists.upsert('limited', [{ id: 'x0' }]); // seen at activation: must never come again
 		const trigger = listTrigger('limited', { options: { maxSeconds: 5 } });
 		await trigger.poll();
 		const before = trigger.saved();
