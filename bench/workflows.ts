@@ -1,10 +1,10 @@
 /**
  * The n8n side of the benchmark: one workflow and one fresh credential per (run, repetition), so no run inherits a
  * token another run fetched (n8n persists the generic OAuth2 credential's token in its database).
- * Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as scripts/demo/workflow.ts).
+ * Items: a Set node in raw mode holds all paths, Split Out makes one item per path (as tools/demo/workflow.ts).
  */
 import type { N8nCredential, N8nWorkflow } from '../tools/n8n/instance';
-import { workflowNode } from '../scripts/demo/workflow';
+import { workflowNode } from '../tools/demo/workflow';
 import type { RunSpec } from './config';
 
 /** The name of the node under test in every workflow; its `executionTime` is what items/s is computed from. */

@@ -1,11 +1,12 @@
 import type { ICredentialType } from 'n8n-workflow';
 
 import { clientCredentialsTest, JAS_PROVIDER } from '../nodes/shared/token/clientCredentials';
+import { CREDENTIAL_TYPES } from '../nodes/shared/token/credentialTypes';
 import { clientCredentialsApi } from './clientCredentialsApi';
 
 /** JAS "My JAS Connect": client credentials in a form body, 10-minute tokens (docs/providers.md#jas). */
 export class JasOAuth2Api extends clientCredentialsApi(JAS_PROVIDER) implements ICredentialType {
-	name = 'jasOAuth2Api';
+	name = CREDENTIAL_TYPES.jas;
 
 	displayName = 'JAS OAuth2 API';
 

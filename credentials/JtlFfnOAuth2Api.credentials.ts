@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/shared/token/jtlEnvironment';
+import { CREDENTIAL_TYPES } from '../nodes/shared/token/credentialTypes';
 
 /**
  * JTL-FFN (docs/providers.md#jtl-ffn): authorization-code grant with client authentication by HTTP Basic, on n8n's own
@@ -8,7 +9,7 @@ import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/s
  * persists the newest one, and the JAS Request node refreshes through n8n's locked, single-flight refresh.
  */
 export class JtlFfnOAuth2Api implements ICredentialType {
-	name = 'jtlFfnOAuth2Api';
+	name = CREDENTIAL_TYPES.jtl;
 
 	extends = ['oAuth2Api'];
 

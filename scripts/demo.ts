@@ -7,8 +7,8 @@
 import { createServer } from 'node:net';
 
 import { type N8nServer, startN8nServer } from '../tools/n8n/server';
-import { type DemoReport, runDemo, setUpDemo } from './demo/run';
-import { JAS_OUTPUTS, JAS_REQUESTS } from './demo/workflow';
+import { type DemoReport, runDemo, setUpDemo } from '../tools/demo/run';
+import { JAS_OUTPUTS, JAS_REQUESTS } from '../tools/demo/workflow';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -10,7 +10,7 @@ import { type QueueCluster, startQueueCluster } from '../tools/queue/cluster';
 import { missingQueueBinaries } from '../tools/queue/services';
 import { webhookWorkflow } from '../tools/queue/workflows';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
-import { JAS_OUTPUTS, JAS_REQUESTS } from './demo/workflow';
+import { JAS_OUTPUTS, JAS_REQUESTS } from '../tools/demo/workflow';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const EXECUTIONS = 8;

@@ -1,4 +1,5 @@
 import * as workflow from 'n8n-workflow';
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
 import { configuredOutputs } from './routing';
@@ -23,9 +24,9 @@ export class JasRequest implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
-			{ name: 'jasOAuth2Api', required: true, displayOptions: { show: { authentication: ['jasOAuth2Api'] } } },
-			{ name: 'partnerOAuth2Api', required: true, displayOptions: { show: { authentication: ['partnerOAuth2Api'] } } },
-			{ name: 'jtlFfnOAuth2Api', required: true, displayOptions: { show: { authentication: ['jtlFfnOAuth2Api'] } } },
+			{ name: CREDENTIAL_TYPES.jas, required: true, displayOptions: { show: { authentication: [CREDENTIAL_TYPES.jas] } } },
+			{ name: CREDENTIAL_TYPES.partner, required: true, displayOptions: { show: { authentication: [CREDENTIAL_TYPES.partner] } } },
+			{ name: CREDENTIAL_TYPES.jtl, required: true, displayOptions: { show: { authentication: [CREDENTIAL_TYPES.jtl] } } },
 		],
 		properties,
 	};

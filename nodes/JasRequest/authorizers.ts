@@ -3,26 +3,34 @@
  * JTL-FFN: the token n8n's OAuth2 machinery stored, refreshed through n8n (which persists the rotated
  * refresh token and serialises refreshes per credential, across processes).
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { type ClientCredentialsProvider, type ClientCredentialsSettings, clientCredentialsSettings, getClientCredentialsToken } from '../shared/token/clientCredentials';
-import { jtlApiBaseUrl } from '../shared/token/jtlEnvironment';
+import { jtlApiBaseUrl, jtlTokenUrl } from '../shared/token/jtlEnvironment';
+import { type WaitBounds, waitFor } from '../shared/http/wait';
 import { redact } from '../shared/secrets';
+import { messageOf, settle } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
-import type { TokenHttp } from '../shared/token/tokenRequest';
+import { configSecrets, type TokenHttp } from '../shared/token/tokenRequest';
+import { JTL_MARGIN_MS, type OAuthTokenData, refreshJtlToken } from './jtlRefresh';
 
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
 	readonly baseUrl: string;
 	/** Identifies the credential (never its secret): what a per-credential rate limit is keyed by. */
 	readonly identity: string;
-	/** A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this execution). */
-	getToken(): Promise<string>;
-	/** The API answered 401 to `token`: make sure the next getToken() returns another one. */
-	rejected(token: string): Promise<void>;
+	/**
+	 * A token with time left. Throws TokenError when none can be had (a lasting failure is remembered for this
+	 * execution), also when the item's own bounds (its Timeout, its execution's Stop) end its wait first.
+	 */
+	getToken(bounds?: WaitBounds): Promise<string>;
+	/** The API answered 401 to `token`: make sure the next getToken() returns another one (within the same bounds). */
+	rejected(token: string, bounds?: WaitBounds): Promise<void>;
 	/** Secrets to scrub from anything shown to the user. */
 	secrets(): string[];
+	/** Why no token can ever be had, known without asking for one (a credential without an API URL). */
+	readonly unusable: TokenError | undefined;
 }
 
 /**
@@ -39,28 +47,41 @@ abstract class MemoisingAuthorizer implements Authorizer {
 
 	protected abstract readonly label: string;
 
-	protected abstract fetchToken(): Promise<string>;
+	protected abstract fetchToken(bounds: WaitBounds): Promise<string>;
 
-	abstract rejected(token: string): Promise<void>;
+	protected abstract renew(token: string, bounds: WaitBounds): Promise<void>;
 
 	abstract secrets(): string[];
 
-	async getToken(): Promise<string> {
+	get unusable(): TokenError | undefined {
+		if (this.baseUrl) return undefined;
+		return new TokenError('config', `Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`);
+	}
+
+	async getToken(bounds: WaitBounds = {}): Promise<string> {
 		if (this.failure) throw this.failure;
-		if (!this.baseUrl) {
-			this.failure = new TokenError(
-				'config',
-				`Credential "${this.label}" has no API URL. The token is only ever sent to the credential's API host: enter its API URL in the credential.`,
-			);
-			throw this.failure;
-		}
+		this.failure = this.unusable;
+		if (this.failure) throw this.failure;
 		try {
-			return await this.fetchToken();
+			return await this.fetchToken(bounds);
 		} catch (error) {
-			const failure = error instanceof TokenError ? error : new TokenError('network', redact(error instanceof Error ? error.message : String(error), this.secrets()));
-			if (!failure.transient) this.failure = failure;
-			throw failure;
+			throw this.remembered(error);
 		}
+	}
+
+	async rejected(token: string, bounds: WaitBounds = {}): Promise<void> {
+		try {
+			await this.renew(token, bounds);
+		} catch (error) {
+			throw this.remembered(error);
+		}
+	}
+
+	/** Any failure as a TokenError (a wait the item's bounds ended is a transient one), remembered when lasting. */
+	private remembered(error: unknown): TokenError {
+		const failure = error instanceof TokenError ? error : new TokenError('network', redact(messageOf(error), this.secrets()));
+		if (!failure.transient) this.failure = failure;
+		return failure;
 	}
 }
 
@@ -79,8 +100,6 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		credentials: ICredentialDataDecryptedObject,
 		private readonly http: TokenHttp,
 		private readonly engine: TokenEngine = tokenEngine,
-		/** The execution's cancel signal: ends this execution's wait for a shared token request, nothing else. */
-		private readonly signal?: AbortSignal,
 	) {
 		super();
 		this.label = provider.label;
@@ -92,34 +111,23 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		return this.settings.cacheKey;
 	}
 
-	protected async fetchToken(): Promise<string> {
-		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine, this.signal)).accessToken;
+	protected async fetchToken(bounds: WaitBounds): Promise<string> {
+		const token = (await getClientCredentialsToken(this.settings, this.http, this.engine, bounds)).accessToken;
 		this.issued.add(token);
 		return token;
 	}
 
-	async rejected(token: string): Promise<void> {
+	protected async renew(token: string): Promise<void> {
 		this.engine.invalidate(this.settings.cacheKey, token);
 	}
 
 	secrets(): string[] {
 		// Not just the cache's current token: one that went stale while its request ran must be scrubbed too.
-		return [this.settings.clientSecret, ...this.issued];
+		return [...configSecrets(this.settings), ...this.issued];
 	}
 }
 
-export const JTL_CREDENTIAL_TYPE = 'jtlFfnOAuth2Api';
-
-const JTL_MARGIN_MS = 60_000;
-
-interface OAuthTokenData extends IDataObject {
-	access_token?: string;
-	refresh_token?: string;
-	expires_in?: number | string;
-	n8n_expires_at?: number | string;
-}
-
-type RefreshHelper = (this: IExecuteFunctions, credentialsType: string) => Promise<IDataObject>;
+export { JTL_CREDENTIAL_TYPE } from './jtlRefresh';
 
 export class JtlAuthorizer extends MemoisingAuthorizer {
 	readonly baseUrl: string;
@@ -139,6 +147,8 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialDataDecryptedObject,
+		/** For the check before each refresh (never follows redirects): the node's token transport. */
+		private readonly http: TokenHttp,
 		private readonly now: () => number = Date.now,
 	) {
 		super();
@@ -167,17 +177,16 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		return this.now() >= expiresAt - margin;
 	}
 
-	protected async fetchToken(): Promise<string> {
+	protected async fetchToken(bounds: WaitBounds): Promise<string> {
 		if (!this.accessToken) {
 			throw new TokenError('config', 'Credential "JTL-FFN OAuth2 API" is not connected. Open the credential and click "Connect my account".');
 		}
-		if (this.refreshing) await this.refreshing;
-		else if (this.isStale()) await this.refresh(this.accessToken);
+		if (this.refreshing || this.isStale()) await this.refresh(this.accessToken, bounds);
 		return this.accessToken;
 	}
 
-	async rejected(token: string): Promise<void> {
-		await this.refresh(token);
+	protected async renew(token: string, bounds: WaitBounds): Promise<void> {
+		await this.refresh(token, bounds);
 	}
 
 	secrets(): string[] {
@@ -187,76 +196,37 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 	}
 
 	/**
-	 * When a token from a refresh is due: its expires_in counted from when we asked (floored at a second), else a
-	 * new expiry n8n recorded, else never (a 401 then tells). An old expiry carried over from before the refresh
-	 * must not count: it would make every request refresh again.
+	 * One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. Each caller waits
+	 * within its own bounds: n8n's refresh cannot be cancelled (it goes on, and n8n saves what it gets), but an item
+	 * stops waiting at its Timeout, and every item at once on Stop.
 	 */
-	private dueAfterRefresh(fresh: OAuthTokenData, askedAt: number, previousExpiry: number): number {
-		const lifetimeMs = Number(fresh.expires_in) * 1000;
-		if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) {
-			const lifetime = Math.max(1_000, lifetimeMs);
-			return askedAt + lifetime - renewalMarginMs(lifetime, JTL_MARGIN_MS);
-		}
-		const expiresAt = Number(fresh.n8n_expires_at);
-		if (Number.isFinite(expiresAt) && expiresAt > askedAt && expiresAt !== previousExpiry) {
-			return expiresAt - renewalMarginMs(expiresAt - askedAt, JTL_MARGIN_MS);
-		}
-		return Infinity;
-	}
-
-	/** One refresh at a time, and none if `staleToken` was already replaced by a concurrent one. */
-	private async refresh(staleToken: string): Promise<void> {
+	private async refresh(staleToken: string, bounds: WaitBounds): Promise<void> {
 		// A lasting refresh failure is not tried again by every later 401: the refresh token is spent or revoked.
 		if (this.failure) throw this.failure;
-		if (this.refreshing) return await this.refreshing;
-		if (staleToken !== this.accessToken) return;
-		this.refreshing = this.doRefresh().finally(() => (this.refreshing = undefined));
-		return await this.refreshing;
+		if (!this.refreshing) {
+			if (staleToken !== this.accessToken) return;
+			this.refreshing = this.doRefresh().finally(() => (this.refreshing = undefined));
+		}
+		await waitFor(this.refreshing, bounds, (why) =>
+			why === 'aborted'
+				? 'The execution was cancelled while the JTL-FFN token was being refreshed.'
+				: "The refresh of the JTL-FFN token did not finish within this item's Timeout (n8n's refresh goes on, and saves the new token when it arrives). Check that the JTL OAuth server answers, or raise the node's Timeout option.",
+		);
 	}
 
 	private async doRefresh(): Promise<void> {
 		const secrets = this.secrets();
 		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
-		const askedAt = this.now();
-		const previousExpiry = Number(this.tokenData.n8n_expires_at);
-		try {
-			const refreshHelper = (this.context.helpers as { refreshOAuth2Token?: RefreshHelper }).refreshOAuth2Token;
-			let fresh: OAuthTokenData;
-			if (typeof refreshHelper === 'function') {
-				fresh = (await refreshHelper.call(this.context, JTL_CREDENTIAL_TYPE)) as OAuthTokenData;
-				this.tokenData = { ...this.tokenData, ...fresh };
-			} else {
-				// Older n8n has no refresh helper: a request through n8n's own OAuth2 path makes n8n refresh
-				// (and persist) on the 401, then the stored credential holds the new token.
-				await this.context.helpers.httpRequestWithAuthentication.call(this.context, JTL_CREDENTIAL_TYPE, {
-					url: `${this.baseUrl}/v1/users/current`,
-					method: 'GET',
-				});
-				const credentials = await this.context.getCredentials(JTL_CREDENTIAL_TYPE);
-				fresh = (credentials.oauthTokenData as OAuthTokenData | undefined) ?? {};
-				this.tokenData = fresh;
-			}
-			this.refreshedDueAtMs = this.dueAfterRefresh(fresh, askedAt, previousExpiry);
-		} catch (error) {
-			const reason = redact(error instanceof Error ? error.message : String(error), secrets);
+		const refreshed = await settle(
+			refreshJtlToken({ context: this.context, tokenData: this.tokenData, tokenUrl: jtlTokenUrl(this.credentials), http: this.http, baseUrl: this.baseUrl, secrets, now: this.now }),
+		);
+		if (!refreshed.ok) {
 			// A spent or revoked refresh token does not heal: remembered for the run. Anything else (the OAuth server
 			// down, a timeout) may: the next item tries again.
-			const lasting = REFRESH_REJECTED.test(reason) || [400, 401, 403].includes(statusOf(error) ?? 0);
-			const failure = new TokenError(
-				lasting ? 'rejected' : 'network',
-				`Could not refresh the token of credential "JTL-FFN OAuth2 API": ${reason}. ${lasting ? 'Open the credential and reconnect it.' : 'If it persists, open the credential and reconnect it.'}`,
-			);
-			if (lasting) this.failure = failure;
-			throw failure;
+			if (refreshed.error instanceof TokenError && !refreshed.error.transient) this.failure = refreshed.error;
+			throw refreshed.error;
 		}
+		this.tokenData = refreshed.value.tokenData;
+		this.refreshedDueAtMs = refreshed.value.dueAtMs;
 	}
-}
-
-const REFRESH_REJECTED = /invalid_grant|invalid_client|unauthori[sz]ed_client|revoked|reconnect/i;
-
-/** The HTTP status an n8n or axios error carries, if any. */
-function statusOf(error: unknown): number | undefined {
-	const e = error as { httpCode?: unknown; status?: unknown; response?: { status?: unknown } } | null;
-	const value = Number(e?.httpCode ?? e?.status ?? e?.response?.status);
-	return Number.isFinite(value) ? value : undefined;
 }

@@ -7,9 +7,10 @@ import type { EgressFilter } from '../shared/http/egress';
 import { TransportError } from '../shared/http/errors';
 import { headerValue } from '../shared/http/headers';
 import type { RateLimiter } from '../shared/http/rateLimit';
-import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy, sleep } from '../shared/http/retry';
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
 import { settle } from '../shared/http/settle';
+import { sleep, type WaitBounds } from '../shared/http/wait';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
 import type { PreparedRequest } from './requestBuilder';
@@ -45,8 +46,10 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 	let retries = 0;
 	let waitedMs = 0;
 	let renewedAfter401 = false;
+	// A token wait counts as an attempt: it ends at the item's Timeout (and on Stop), whatever others wait for.
+	const tokenBounds = (): WaitBounds => ({ signal: settings.signal, deadlineMs: settings.timeoutMs > 0 ? Date.now() + settings.timeoutMs : undefined });
 	for (;;) {
-		const got = await settle(auth.getToken());
+		const got = await settle(auth.getToken(tokenBounds()));
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
 			throw got.error;
@@ -89,7 +92,7 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (status === 401 && !renewedAfter401 && !response.credentialsDropped) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
-				const renewed = await settle(auth.rejected(token));
+				const renewed = await settle(auth.rejected(token, tokenBounds()));
 				if (!renewed.ok) {
 					if (renewed.error instanceof TokenError) return { kind: 'token', error: renewed.error, attempts };
 					throw renewed.error;
@@ -107,6 +110,6 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 		if (!decision.retry) return outcome;
 		retries++;
 		waitedMs += decision.delayMs;
-		if (!(await sleep(decision.delayMs, settings.signal))) return outcome;
+		if ((await sleep(decision.delayMs, { signal: settings.signal })) !== 'elapsed') return outcome;
 	}
 }

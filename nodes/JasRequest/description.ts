@@ -4,20 +4,33 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { JAS_STATUSES } from './jasStatus';
+import { METHODS_WITH_BODY } from './requestBuilder';
+import { LIMITS, type NumberRange } from './settings';
+
+/**
+ * A number field's range: the settings' LIMITS, which also clamp what an expression delivers. The defaults stay
+ * literals (n8n's lint reads them); test/unit/description.test.ts ties them to LIMITS and PAGINATION_DEFAULTS.
+ */
+const range = ({ min, max }: NumberRange) => ({ minValue: min, maxValue: max });
 
 // A method from an expression (e.g. $fromAI in tool mode) is only known per call: its body fields stay available.
-const withBody = { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE', { _cnd: { startsWith: '=' } }] } };
+const withBody = { show: { method: [...METHODS_WITH_BODY, { _cnd: { startsWith: '=' } }] } };
 
 /** Shown only on "JAS Request Tool", the copy n8n offers to AI agents. */
 const inToolMode = { show: { '@tool': [true] } };
 
-/** The tool's default description: the provider of the selected credential and what the model may do. */
+/**
+ * The tool's default description: the provider of the selected credential, what the model may do, and the answers'
+ * shapes (test/unit/description.test.ts holds them to what toolAnswer really returns).
+ */
 const TOOL_DESCRIPTION =
-	"={{ 'Calls the ' + ({ jasOAuth2Api: 'JAS', partnerOAuth2Api: 'Partner', jtlFfnOAuth2Api: 'JTL-FFN (JTL Fulfillment Network)' })[$parameter.authentication] + " +
+	`={{ 'Calls the ' + ({ ${CREDENTIAL_TYPES.jas}: 'JAS', ${CREDENTIAL_TYPES.partner}: 'Partner', ${CREDENTIAL_TYPES.jtl}: 'JTL-FFN (JTL Fulfillment Network)' })[$parameter.authentication] + ` +
 	"' API with the credential set up in n8n; the access token is added for you, never send one. Set the arguments this tool lists, for example the path " +
 	"relative to the API (such as /v1/...) with any query string; requests to other hosts are refused. It answers JSON: {ok: true, status, body} on " +
-	"success, or {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API or the connection failed.' }}";
+	"success ({ok: true, status, file} for a file), {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API answered with " +
+	"an error, or {ok: false, problem, message, advice} when no answer could be had (problem: credential, network, input, response or internal).' }}";
 
 const nameValueCollection = (displayName: string, name: string, placeholder: string): INodeProperties => ({
 	displayName,
@@ -52,7 +65,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Max Characters for the Agent',
 		name: 'toolMaxCharacters',
 		type: 'number',
-		typeOptions: { minValue: 500, maxValue: 1_000_000 },
+		typeOptions: range(LIMITS.toolMaxCharacters),
 		displayOptions: inToolMode,
 		default: 20_000,
 		description: 'The most characters of one answer the agent\'s model receives; a longer answer is cut with a note saying how much was left out, and pagination stops there',
@@ -70,9 +83,9 @@ export const properties: INodeProperties[] = [
 		name: 'authentication',
 		type: 'options',
 		options: [
-			{ name: 'JAS OAuth2 API', value: 'jasOAuth2Api' },
-			{ name: 'JTL-FFN OAuth2 API', value: 'jtlFfnOAuth2Api' },
-			{ name: 'Partner OAuth2 API', value: 'partnerOAuth2Api' },
+			{ name: 'JAS OAuth2 API', value: CREDENTIAL_TYPES.jas },
+			{ name: 'JTL-FFN OAuth2 API', value: CREDENTIAL_TYPES.jtl },
+			{ name: 'Partner OAuth2 API', value: CREDENTIAL_TYPES.partner },
 		],
 		default: 'jasOAuth2Api',
 		description: 'Which API and credential to call; the token is fetched and renewed for you',
@@ -234,7 +247,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
+				typeOptions: range(LIMITS.concurrency),
 				default: 10,
 				description: 'How many requests are in flight at once for this node',
 			},
@@ -263,7 +276,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Max File Size (MB)',
 				name: 'maxFileSizeMb',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: range(LIMITS.maxFileSizeMb),
 				default: 0,
 				displayOptions: { show: { responseFormat: ['file'] } },
 				description: "Largest download accepted with Response Format: File; 0 = no limit. Files are streamed to n8n's binary storage, not held in memory.",
@@ -272,7 +285,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Max Requests per Second',
 				name: 'maxRequestsPerSecond',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
+				typeOptions: { ...range(LIMITS.maxRequestsPerSecond), numberPrecision: 2 },
 				default: 0,
 				description:
 					"The API's rate limit for this credential, shared by every execution in this n8n process; 0 = none. Requests are spaced evenly, and a 429 pauses them all for its Retry-After. Use 0.5 for 30 per minute.",
@@ -281,7 +294,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Max Response Size (MB)',
 				name: 'maxResponseSizeMb',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 500 },
+				typeOptions: range(LIMITS.maxResponseSizeMb),
 				default: 100,
 				description: 'Largest JSON or text answer (and error body) kept in memory; a larger one goes to an error output. For big downloads choose Response Format: File.',
 			},
@@ -289,7 +302,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Max Retry Wait (Seconds)',
 				name: 'maxRetryWait',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 3600 },
+				typeOptions: range(LIMITS.maxRetryWait),
 				default: 60,
 				description: 'The most time one item may spend waiting between retries, Retry-After included',
 			},
@@ -325,7 +338,7 @@ export const properties: INodeProperties[] = [
 								displayName: 'Max Pages',
 								name: 'maxPages',
 								type: 'number',
-								typeOptions: { minValue: 1, maxValue: 100000 },
+								typeOptions: range(LIMITS.maxPages),
 								default: 100,
 							},
 							{
@@ -358,7 +371,7 @@ export const properties: INodeProperties[] = [
 								displayName: 'Page Size',
 								name: 'pageSize',
 								type: 'number',
-								typeOptions: { minValue: 1, maxValue: 100000 },
+								typeOptions: range(LIMITS.pageSize),
 								default: 100,
 								displayOptions: { show: { mode: ['offset'] } },
 								description: 'Pagination stops at the first page with fewer results than this',
@@ -390,7 +403,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Retries',
 				name: 'maxRetries',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
+				typeOptions: range(LIMITS.maxRetries),
 				default: 3,
 				description: 'Retries for 429 (after Retry-After), 5xx and network errors, with exponential backoff',
 			},
@@ -413,8 +426,8 @@ export const properties: INodeProperties[] = [
 				displayName: 'Timeout (Milliseconds)',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 3600000 },
-				default: 30000,
+				typeOptions: range(LIMITS.timeout),
+				default: 30_000,
 				description: 'Per attempt, from sending the request to the end of the response; 0 = no timeout. For files: the longest silence between two chunks.',
 			},
 		],

@@ -3,7 +3,7 @@
  * message says what to fix; the node decides whether that stops the workflow or routes the item.
  */
 import { TOKEN, validateHeaders } from '../shared/http/validation';
-import { attempt } from '../shared/http/settle';
+import { attempt, messageOf } from '../shared/http/settle';
 import { trimTrailingSlashes, tryParseUrl } from '../shared/http/url';
 
 export class InputError extends Error {
@@ -39,7 +39,8 @@ export interface PreparedRequest {
 	body?: string | Buffer;
 }
 
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The methods whose requests carry a body (the editor shows the body fields for these). */
+export const METHODS_WITH_BODY: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Never sent: CONNECT opens a tunnel (undici refuses it), TRACE and TRACK make the server echo the request, token included. */
 const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -88,7 +89,7 @@ function jsonBodyText(value: unknown): string {
 	if (text === '') return '{}';
 	const parsed = attempt(() => JSON.parse(text) as unknown);
 	if (!parsed.ok) {
-		const reason = parsed.error instanceof Error ? parsed.error.message : String(parsed.error);
+		const reason = messageOf(parsed.error);
 		throw new InputError(`The JSON body is not valid JSON (${reason}). Check quotes and commas, and wrap text from expressions in quotes.`);
 	}
 	return text;
@@ -105,7 +106,7 @@ export function buildRequest(baseUrl: string, p: ItemRequestParameters): Prepare
 
 	const headers: Record<string, string> = { Accept: 'application/json, text/plain;q=0.9, */*;q=0.8' };
 	let body: string | Buffer | undefined;
-	const bodyType = METHODS_WITH_BODY.has(method) ? p.bodyType : 'none';
+	const bodyType = METHODS_WITH_BODY.includes(method) ? p.bodyType : 'none';
 	if (bodyType === 'json') {
 		body = jsonBodyText(p.jsonBody);
 		headers['Content-Type'] = 'application/json';
@@ -129,7 +130,7 @@ export function buildRequest(baseUrl: string, p: ItemRequestParameters): Prepare
 		for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
 		headers[name] = value;
 	}
-	const valid = attempt(() => validateHeaders(headers));
-	if (!valid.ok) throw new InputError(valid.error instanceof Error ? valid.error.message : String(valid.error));
+	const valid = attempt(() => validateHeaders(headers, body));
+	if (!valid.ok) throw new InputError(messageOf(valid.error));
 	return { method, url: url.href, headers, body };
 }

@@ -63,8 +63,8 @@ export function parseText(text: string, headers: Record<string, string | string[
 }
 
 /** Response headers safe to show: no cookies or authorization. */
-export function safeHeaders(headers: Record<string, string | string[]>): IDataObject {
-	const out: IDataObject = {};
+export function safeHeaders(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+	const out: Record<string, string | string[]> = {};
 	for (const [name, value] of Object.entries(headers)) if (!isSensitiveHeader(name)) out[name] = value;
 	return out;
 }
@@ -95,18 +95,24 @@ export interface ResponseMeta {
 	headers: Record<string, string | string[]>;
 }
 
+/** Why a body cannot become items: the setting does not fit the answer (input), or the answer is too large (response). */
+export interface ShapeProblem {
+	problem: string;
+	source: 'input' | 'response';
+}
+
 /**
  * Item JSONs for one successful response. Splitting takes an array at `splitField` ("." = the body)
  * and makes one item per element; a missing or non-array field is an error the caller reports.
  */
-export function shapeSuccess(body: unknown, meta: ResponseMeta, options: ShapeOptions): IDataObject[] | { splitError: string } {
+export function shapeSuccess(body: unknown, meta: ResponseMeta, options: ShapeOptions): IDataObject[] | ShapeProblem {
 	let parts: unknown[] = [body];
 	if (options.splitField.trim() !== '') {
 		const found = getPath(body, options.splitField);
 		if (!Array.isArray(found)) {
-			return { splitError: `The response has no array at "${options.splitField}" to split into items. Check "Split Into Items", or clear it.` };
+			return { problem: `The response has no array at "${options.splitField}" to split into items. Check "Split Into Items", or clear it.`, source: 'input' };
 		}
-		if (found.length > MAX_ITEMS_PER_INPUT) return { splitError: tooManyItems(found.length) };
+		if (found.length > MAX_ITEMS_PER_INPUT) return { problem: tooManyItems(found.length), source: 'response' };
 		parts = found;
 	}
 	return parts.map((part) =>

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { RETRY_LIMITS } from '../shared/http/retry';
 import type { PaginationSettings } from './pagination';
 import type { ResponseFormat } from './responseBody';
 
@@ -17,14 +18,14 @@ export interface NumberRange {
 	minPositive?: number;
 }
 
-/** The documented ranges (also in the option descriptions and the README). */
+/** The documented ranges: the option fields (description.ts) are built from them, the README is tested against them. */
 export const LIMITS = {
 	concurrency: { min: 1, max: 100, fallback: 10, integer: true },
 	/** Milliseconds; 0 = no timeout. */
 	timeout: { min: 0, max: 3_600_000, fallback: 30_000, integer: true, minPositive: 1 },
-	maxRetries: { min: 0, max: 10, fallback: 3, integer: true },
+	maxRetries: { min: 0, max: RETRY_LIMITS.maxRetries, fallback: 3, integer: true },
 	/** Seconds. */
-	maxRetryWait: { min: 0, max: 3_600, fallback: 60 },
+	maxRetryWait: { min: 0, max: RETRY_LIMITS.maxTotalWaitMs / 1000, fallback: 60 },
 	maxPages: { min: 1, max: 100_000, fallback: 100, integer: true },
 	pageSize: { min: 1, max: 100_000, fallback: 100, integer: true },
 	/** MB, for JSON and text bodies kept in memory (a JS string cannot hold much more than 500 MB). */
@@ -69,6 +70,9 @@ export interface RunSettings {
 	maxRequestsPerSecond: number;
 }
 
+/** What a pagination field is when left as it came (the editor's defaults, and what an old workflow lacks). */
+export const PAGINATION_DEFAULTS = { mode: 'nextUrl', nextUrlField: '_links.next', offsetParameter: '$skip', limitParameter: '$top', itemsField: 'items' } as const;
+
 function readPagination(options: IDataObject): PaginationSettings | undefined {
 	const pagination = (options.pagination as IDataObject | undefined)?.settings as IDataObject | undefined;
 	if (!pagination) return undefined;
@@ -77,14 +81,14 @@ function readPagination(options: IDataObject): PaginationSettings | undefined {
 	if (pagination.mode === 'offset') {
 		return {
 			mode: 'offset',
-			offsetParameter: String(pagination.offsetParameter ?? '$skip'),
-			limitParameter: String(pagination.limitParameter ?? '$top'),
+			offsetParameter: String(pagination.offsetParameter ?? PAGINATION_DEFAULTS.offsetParameter),
+			limitParameter: String(pagination.limitParameter ?? PAGINATION_DEFAULTS.limitParameter),
 			pageSize: clampNumber(pagination.pageSize, LIMITS.pageSize),
-			itemsField: String(pagination.itemsField ?? 'items'),
+			itemsField: String(pagination.itemsField ?? PAGINATION_DEFAULTS.itemsField),
 			maxPages,
 		};
 	}
-	return { mode: 'nextUrl', nextUrlField: String(pagination.nextUrlField ?? '_links.next'), maxPages };
+	return { mode: 'nextUrl', nextUrlField: String(pagination.nextUrlField ?? PAGINATION_DEFAULTS.nextUrlField), maxPages };
 }
 
 const RESPONSE_FORMATS: ResponseFormat[] = ['auto', 'text', 'file'];

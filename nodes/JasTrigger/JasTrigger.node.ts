@@ -1,5 +1,6 @@
 import { type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions, NodeConnectionTypes } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { properties } from './description';
 import { pollTrigger } from './poll';
 
@@ -17,10 +18,10 @@ export class JasTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'jtlFfnOAuth2Api', required: true, displayOptions: { show: { source: ['jtlFeed'] } } },
-			{ name: 'jasOAuth2Api', required: true, displayOptions: { show: { source: ['list'], authentication: ['jasOAuth2Api'] } } },
-			{ name: 'partnerOAuth2Api', required: true, displayOptions: { show: { source: ['list'], authentication: ['partnerOAuth2Api'] } } },
-			{ name: 'jtlFfnOAuth2Api', required: true, displayOptions: { show: { source: ['list'], authentication: ['jtlFfnOAuth2Api'] } } },
+			{ name: CREDENTIAL_TYPES.jtl, required: true, displayOptions: { show: { source: ['jtlFeed'] } } },
+			{ name: CREDENTIAL_TYPES.jas, required: true, displayOptions: { show: { source: ['list'], authentication: [CREDENTIAL_TYPES.jas] } } },
+			{ name: CREDENTIAL_TYPES.partner, required: true, displayOptions: { show: { source: ['list'], authentication: [CREDENTIAL_TYPES.partner] } } },
+			{ name: CREDENTIAL_TYPES.jtl, required: true, displayOptions: { show: { source: ['list'], authentication: [CREDENTIAL_TYPES.jtl] } } },
 		],
 		properties,
 	};

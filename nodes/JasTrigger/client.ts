@@ -7,13 +7,14 @@ import type { IPollFunctions } from 'n8n-workflow';
 
 import type { EgressFilter } from '../shared/http/egress';
 import { headerValue } from '../shared/http/headers';
-import { attempt, settle } from '../shared/http/settle';
+import { attempt, messageOf, settle } from '../shared/http/settle';
 import { JAS_PROVIDER, PARTNER_PROVIDER } from '../shared/token/clientCredentials';
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { reconnectRequired } from '../shared/token/reconnect';
 import { transportTokenHttp } from '../shared/token/tokenHttp';
 import { type Authorizer, bodyText, callApi, type CallSettings, ClientCredentialsAuthorizer, jtlAuthorizer, parseText, resolveUrl, statusTextFor } from './api';
 
-export type CredentialType = 'jasOAuth2Api' | 'partnerOAuth2Api' | 'jtlFfnOAuth2Api';
+export type CredentialType = (typeof CREDENTIAL_TYPES)[keyof typeof CREDENTIAL_TYPES];
 
 export interface Page {
 	/** The URL the page came from (after redirects). */
@@ -40,8 +41,6 @@ export class PollFailure extends Error {
 	}
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const TIMEOUT_MS = 60_000;
 
@@ -55,9 +54,10 @@ export class TriggerClient {
 		const credentials = await ctx.getCredentials(type);
 		const helpers = ctx.helpers as { getSecureEgressFilter?: () => EgressFilter };
 		const egress = typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined;
-		if (type === 'jtlFfnOAuth2Api') return new TriggerClient(jtlAuthorizer(ctx, credentials), egress);
-		const provider = type === 'partnerOAuth2Api' ? PARTNER_PROVIDER : JAS_PROVIDER;
-		return new TriggerClient(new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress })), egress);
+		const tokenHttp = transportTokenHttp({ egress });
+		if (type === CREDENTIAL_TYPES.jtl) return new TriggerClient(jtlAuthorizer(ctx, credentials, tokenHttp), egress);
+		const provider = type === CREDENTIAL_TYPES.partner ? PARTNER_PROVIDER : JAS_PROVIDER;
+		return new TriggerClient(new ClientCredentialsAuthorizer(provider, credentials, tokenHttp), egress);
 	}
 
 	/** Secrets to scrub from anything the trigger shows. */

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import type { PaginationSettings } from './api';
 import type { CredentialType } from './client';
 import type { FeedSettings } from './feedPoll';
@@ -92,9 +93,9 @@ export function readTriggerSettings(ctx: IPollFunctions): TriggerSettings {
 			seenLimit,
 			lookbackMs: clamp(options.lookbackHours, RANGES.lookbackHours) * 3_600_000,
 		};
-		return { source: 'jtlFeed', credential: 'jtlFfnOAuth2Api', feed, common: { config: configKey(['feed', feed.path, feed.idField, feed.timeField]), first, limits } };
+		return { source: 'jtlFeed', credential: CREDENTIAL_TYPES.jtl, feed, common: { config: configKey(['feed', feed.path, feed.idField, feed.timeField]), first, limits } };
 	}
-	const credential = param<CredentialType>('authentication', 'jasOAuth2Api');
+	const credential = param<CredentialType>('authentication', CREDENTIAL_TYPES.jas);
 	const list: ListSettings = {
 		path: text(param('path', '')),
 		recordsField: text(param('recordsField', 'items')),

@@ -12,7 +12,7 @@ import { addNodeFromSearch, Canvas, CredentialForm } from '../../tools/browser/e
 import { type EditorSession, startEditorSession } from '../../tools/browser/session';
 import { docsImagesWanted } from '../../tools/browser/shots';
 import { manualWorkflow } from '../../tools/n8n/instance';
-import { demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from '../../scripts/demo/workflow';
+import { demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from '../../tools/demo/workflow';
 import { DEMO_CLIENTS } from '../../tools/simulators';
 
 const missing = chromiumMissing();

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { JTL_SCOPES, JTL_REDIRECT_URI } from '../../scripts/demo/run';
+import { JTL_SCOPES, JTL_REDIRECT_URI } from '../../tools/demo/run';
 import { outputItems } from '../../tools/n8n/executions';
 import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { createN8nInstance, type N8nBatchExecution, type N8nInstance, type N8nWorkflow } from '../../tools/n8n/instance';

@@ -3,6 +3,9 @@
  * Type"), against the provider simulators running in this test process. The package is packed and installed the
  * way n8n's Community Nodes screen installs it. Needs `npm run build` first; the first run installs n8n (~4 min).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { DEMO_CLIENTS, startAllSimulators, type AllSimulators } from '../../tools/simulators';
 import { createN8nInstance, manualWorkflow, type N8nCredential, type N8nInstance } from '../../tools/n8n/instance';
 import { errorText, outputItems, type N8nExecution } from '../../tools/n8n/executions';
@@ -121,6 +124,28 @@ it('JAS credential: the HTTP Request node gets a token once and calls the API, l
 	expect(sims.jas.stats.unauthorized).toBe(0);
 	expectNoLeaks(execution);
 	expect(n8n.packageLoadProblems()).toEqual([]);
+});
+
+it("JAS credential: the HTTP Request node sends the token only to the credential's API host, never to another one", async () => {
+	const seen: string[] = [];
+	const other = createServer((req, res) => {
+		seen.push(req.headers.authorization === undefined ? 'without Authorization' : 'with Authorization');
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end('{"ok":true}');
+	});
+	await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+	try {
+		const credential = jasCredential('jasforeign');
+		await n8n.importCredentials([credential]);
+		await n8n.importWorkflow(httpRequestWorkflow('wfjasforeign', `http://127.0.0.1:${(other.address() as AddressInfo).port}/collect`, 'jasOAuth2Api', credential));
+		const execution = await n8n.execute('wfjasforeign');
+		expect(outcome(execution)).toEqual({ status: 'success', error: '' });
+		expect(seen).toEqual(['without Authorization']);
+		expectNoLeaks(execution);
+	} finally {
+		other.closeAllConnections();
+		await new Promise<void>((resolve) => other.close(() => resolve()));
+	}
 });
 
 it('Partner credential: the HTTP Request node gets a token once and calls the API, leaking nothing', async () => {

@@ -4,8 +4,8 @@
  * a custom routing, two scheduled executions in one process sharing one token, and JTL refresh-token
  * rotation over several executions.
  */
-import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
-import { CREDENTIAL_IDS } from '../../scripts/demo/workflow';
+import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../tools/demo/run';
+import { CREDENTIAL_IDS } from '../../tools/demo/workflow';
 import { DEMO_CLIENTS } from '../../tools/simulators';
 import { manualWorkflow } from '../../tools/n8n/instance';
 import { outputItems } from '../../tools/n8n/executions';

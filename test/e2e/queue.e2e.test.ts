@@ -12,7 +12,7 @@ import { type QueueCluster, type QueueExecution, startQueueCluster } from '../..
 import { missingQueueBinaries } from '../../tools/queue/services';
 import { startTokenTap, type TokenTap } from '../../tools/queue/tokenTap';
 import { webhookWorkflow } from '../../tools/queue/workflows';
-import { JAS_OUTPUTS } from '../../scripts/demo/workflow';
+import { JAS_OUTPUTS } from '../../tools/demo/workflow';
 
 jest.setTimeout(10 * 60_000);
 

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { JTL_REDIRECT_URI, JTL_SCOPES } from '../../scripts/demo/run';
+import { JTL_REDIRECT_URI, JTL_SCOPES } from '../../tools/demo/run';
 import { packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { createN8nInstance, type N8nInstance, type N8nWorkflow } from '../../tools/n8n/instance';
 import { freePort } from '../../tools/n8n/process';

@@ -4,8 +4,8 @@
  * tokens, and JTL renewal with short-lived tokens over several executions. The figures are printed per version
  * (the README's "Supported n8n versions" table comes from them).
  */
-import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../scripts/demo/run';
-import { CREDENTIAL_IDS, echoLoadWorkflow } from '../../scripts/demo/workflow';
+import { reconnectJtl, runDemo, setUpDemo, type DemoSetup } from '../../tools/demo/run';
+import { CREDENTIAL_IDS, echoLoadWorkflow } from '../../tools/demo/workflow';
 import { outputItems } from '../../tools/n8n/executions';
 import { N8N_VERSIONS } from '../../tools/n8n/install';
 import { manualWorkflow } from '../../tools/n8n/instance';

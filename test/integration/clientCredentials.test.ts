@@ -2,7 +2,7 @@
  * JAS and Partner credentials against the provider simulators: the documented token requests, every
  * documented error, malformed answers, single-flight under load, and no secret in any error.
  */
-import { type ICredentialDataDecryptedObject, type IHttpRequestHelper, type JsonObject, NodeApiError } from 'n8n-workflow';
+import { type ICredentialDataDecryptedObject, type IHttpRequestHelper, type IHttpRequestOptions, type INode, type INodeTypes, type JsonObject, NodeApiError, Workflow } from 'n8n-workflow';
 
 import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
 import { PartnerOAuth2Api } from '../../credentials/PartnerOAuth2Api.credentials';
@@ -237,7 +237,54 @@ describe('credential classes: preAuthentication', () => {
 		const hidden = type.properties.find((p) => p.name === 'accessToken');
 		expect(hidden?.type).toBe('hidden');
 		expect(hidden?.typeOptions?.expirable).toBe(true);
-		expect(JSON.stringify(type.authenticate)).toContain('Bearer {{$credentials.accessToken}}');
+		expect(typeof type.authenticate).toBe('function');
 		expect(type.test.request.method).toBe('POST');
+	});
+});
+
+describe("the credential in n8n's own nodes: the Bearer token goes only to the API origin", () => {
+	const type = new JasOAuth2Api();
+	const authenticate = type.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	const credentials = { baseUrl: 'https://api.jas.example/v1', clientId: 'id', clientSecret: 's', accessToken: 'tok-123' };
+	const authorization = async (request: Record<string, unknown>) =>
+		((await authenticate(credentials, { method: 'GET', ...request } as IHttpRequestOptions)).headers ?? {}).Authorization;
+
+	it.each([
+		['the API origin', { url: 'https://api.jas.example/v1/orders' }, 'Bearer tok-123'],
+		['a relative URL on the API base (legacy uri/baseUrl)', { uri: '/v1/orders', baseUrl: 'https://api.jas.example' }, 'Bearer tok-123'],
+		['another host', { url: 'https://evil.example/collect' }, undefined],
+		['the API host on another port', { url: 'https://api.jas.example:8443/v1' }, undefined],
+		['the API host over http://', { url: 'http://api.jas.example/v1' }, undefined],
+		['a look-alike host', { url: 'https://api.jas.example.evil.example/v1' }, undefined],
+		['an unreadable URL', { url: 'not a url' }, undefined],
+	])('%s', async (_name, request, expected) => {
+		expect(await authorization(request)).toBe(expected);
+	});
+});
+
+describe('pasted whitespace: the Test request asks for exactly what preAuthentication will', () => {
+	/** Evaluates an n8n expression over `$credentials` the way n8n resolves a credential's Test request. */
+	function evaluate(expression: string, credentials: ICredentialDataDecryptedObject): unknown {
+		const node: INode = { id: 'n', name: 'Test', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
+		const nodeType = { description: { properties: [] } };
+		const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: credentials });
+	}
+
+	it.each([
+		['a Token URL of only a space', { baseUrl: 'https://api.jas.example', tokenUrl: ' ', clientId: 'id', clientSecret: 'secret' }],
+		['a Client ID with a trailing space', { baseUrl: 'https://api.jas.example', clientId: 'id ', clientSecret: 'secret' }],
+		['a Base URL with spaces and trailing slashes', { baseUrl: ' https://api.jas.example// ', clientId: ' id', clientSecret: 'secret ' }],
+		['a Token URL with spaces', { baseUrl: 'https://api.jas.example', tokenUrl: ' https://auth.example/token ', clientId: 'id', clientSecret: 'secret' }],
+	])('%s', (_name, credentials) => {
+		for (const provider of [JAS_PROVIDER, PARTNER_PROVIDER]) {
+			const settings = clientCredentialsSettings(provider, credentials);
+			const test = new (provider === JAS_PROVIDER ? JasOAuth2Api : PartnerOAuth2Api)().test.request;
+			const body = test.body as Record<string, string>;
+			expect(evaluate(String(test.url), credentials)).toBe(settings.tokenUrl);
+			expect(evaluate(body.client_id, credentials)).toBe(settings.clientId);
+			expect(evaluate(body.client_secret, credentials)).toBe(settings.clientSecret);
+		}
 	});
 });

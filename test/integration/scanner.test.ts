@@ -1,6 +1,6 @@
 /**
  * n8n's official scanner on both legs (source and packed tarball), through scripts/scan.mjs: no finding beyond the
- * two accepted undici exceptions (README, "n8n Cloud"). `npm test` builds dist first.
+ * accepted exceptions (undici, and the proxy-variable reader: README, "n8n Cloud"). `npm test` builds dist first.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -118,7 +118,7 @@ async function expectCode(promise: Promise<unknown>, code: TransportErrorCode): 
 	return error;
 }
 
-const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
+const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 const savedEnv: Record<string, string | undefined> = {};
 let main: TestServer;
 let base: string;
@@ -434,8 +434,59 @@ describe("n8n's egress filter", () => {
 
 describe('HTTP_PROXY', () => {
 	afterEach(async () => {
-		delete process.env.HTTP_PROXY;
+		for (const name of PROXY_VARS) delete process.env[name];
 		await resetDispatchersForTests();
+	});
+
+	/** A forward proxy on 127.0.0.1 that records what it forwards. */
+	async function startForwardProxy(): Promise<{ port: number; proxied: string[] }> {
+		const proxied: string[] = [];
+		const proxy = await listen((incoming, res, body) => {
+			proxied.push(`${incoming.method} ${incoming.url}`);
+			const upstream = http.request(incoming.url ?? '', { method: incoming.method, headers: incoming.headers }, (answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			});
+			upstream.on('error', () => res.destroy());
+			upstream.end(body);
+		});
+		return { port: proxy.port, proxied };
+	}
+
+	it('ALL_PROXY is used when HTTP_PROXY is unset (as n8n\'s own requests do): API calls and token requests alike', async () => {
+		const proxy = await startForwardProxy();
+		process.env.ALL_PROXY = `http://127.0.0.1:${proxy.port}`;
+		await resetDispatchersForTests();
+		expect((await sendHttp(req('/echo?via=all'))).status).toBe(200);
+		const token = await transportTokenHttp({ timeoutMs: 2_000 })({ url: `${base}/echo?token=1`, method: 'POST', headers: {}, body: 'x' });
+		expect(token.status).toBe(200);
+		expect(proxy.proxied).toEqual([`GET ${base}/echo?via=all`, `POST ${base}/echo?token=1`]);
+	});
+
+	it('a proxy without a scheme (HTTP_PROXY=127.0.0.1:3128) is an http:// proxy', async () => {
+		const proxy = await startForwardProxy();
+		process.env.HTTP_PROXY = `127.0.0.1:${proxy.port}`;
+		await resetDispatchersForTests();
+		expect((await sendHttp(req('/echo?via=bare'))).status).toBe(200);
+		expect(proxy.proxied).toEqual([`GET ${base}/echo?via=bare`]);
+	});
+
+	it('a proxy that is down is named in the message, with the variables to check', async () => {
+		const closed = await listen(() => undefined);
+		await close(closed);
+		process.env.HTTP_PROXY = `http://127.0.0.1:${closed.port}`;
+		await resetDispatchersForTests();
+		const error = await expectCode(sendHttp(req('/echo')), 'refused');
+		expect(error.message).toContain(`the proxy 127.0.0.1:${closed.port}`);
+		expect(error.message).toMatch(/HTTP_PROXY/);
+		expect(error.message).not.toContain(`${main.port} refused`);
+	});
+
+	it('a proxy of another kind (ALL_PROXY=socks5://…) is refused with a message saying so', async () => {
+		process.env.ALL_PROXY = 'socks5://127.0.0.1:1080';
+		await resetDispatchersForTests();
+		const error = await failure(sendHttp(req('/echo')));
+		expect(error.message).toMatch(/ALL_PROXY is a socks5:\/\/ proxy/);
 	});
 
 	it('uses a plain keep-alive Agent when no proxy is set, the proxy-aware agent when one is', async () => {
@@ -453,21 +504,12 @@ describe('HTTP_PROXY', () => {
 	});
 
 	it('sends requests through the proxy named in HTTP_PROXY', async () => {
-		const proxied: string[] = [];
-		const proxy = await listen((incoming, res, body) => {
-			proxied.push(`${incoming.method} ${incoming.url}`);
-			const upstream = http.request(incoming.url ?? '', { method: incoming.method, headers: incoming.headers }, (answer) => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			});
-			upstream.on('error', () => res.destroy());
-			upstream.end(body);
-		});
+		const proxy = await startForwardProxy();
 		process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
 		await resetDispatchersForTests();
 		const response = await sendHttp(req('/echo?via=proxy'));
 		expect(response.status).toBe(200);
-		expect(proxied).toEqual([`GET ${base}/echo?via=proxy`]);
+		expect(proxy.proxied).toEqual([`GET ${base}/echo?via=proxy`]);
 		expect(main.seen.at(-1)?.url).toBe('/echo?via=proxy');
 	});
 });

@@ -3,8 +3,8 @@
  * servers on 127.0.0.1. Every run also passes the suite-wide leak check (leakGuard.ts): no registered secret in
  * any field of any output item, file or thrown error.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CATEGORY } from '../../nodes/JasRequest/routing';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
@@ -13,71 +13,21 @@ import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { registerSecrets } from '../../tools/simulators/secretRegistry';
 import { binaryBuffer, runNode, type RunNodeResult } from '../helpers/runNode';
 import { DEMO_CLIENTS, type Simulator, startJasSimulator, startJtlSimulator } from '../../tools/simulators';
-import { errorOf, OUT, pairedIndexes } from './behaviour.helpers';
-
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
-
-interface ScriptedServer {
-	url: string;
-	/** Tokens this server's /oauth2/token issued (registered with the leak check). */
-	tokens: string[];
-	tokenRequests: number;
-	apiRequests: number;
-	handle: Handler;
-	close(): Promise<void>;
-}
+import { errorOf, pairedIndexes } from './behaviour.helpers';
+import { bearerOf, type HostileServer, startHostileServer } from '../helpers/hostileServer';
 
 let tokenCounter = 0;
 /** A token with the characters JSON and URL encoders escape, as real ones sometimes have. */
 const nextToken = () => `tok/${++tokenCounter}+${process.pid}~q=a&b/${Math.random().toString(36).slice(2)}+Z`;
 
-/**
- * A server that is both a token endpoint (/oauth2/token: form body, 600 s tokens) and an API whose answers the
- * test scripts through `handle`. Its tokens contain / + ~ = & so every escaping of them is exercised.
- */
-async function startScripted(): Promise<ScriptedServer> {
-	const state: ScriptedServer = {
-		url: '',
-		tokens: [],
-		tokenRequests: 0,
-		apiRequests: 0,
-		handle: (_req, res) => res.end('{}'),
-		close: async () => {},
-	};
-	const server: Server = createServer((req, res) => {
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		if (url.pathname === '/oauth2/token') {
-			state.tokenRequests++;
-			req.resume();
-			req.on('end', () => {
-				const token = nextToken();
-				state.tokens.push(token);
-				registerSecrets(token);
-				res.writeHead(200, { 'Content-Type': 'application/json' });
-				res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600 }));
-			});
-			return;
-		}
-		state.apiRequests++;
-		state.handle(req, res, url);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	state.close = async () =>
-		await new Promise<void>((resolve) => {
-			server.close(() => resolve());
-			server.closeAllConnections();
-		});
-	return state;
-}
+/** The hostile server (a token endpoint and a scripted API) with tokens containing / + ~ = &, so every escaping of them is exercised. */
+const startScripted = async (): Promise<HostileServer> => await startHostileServer(nextToken);
 
 const CLIENT = { clientId: 'hardening-client', clientSecret: 'hardening-client-secret-0f3e9a' };
 registerSecrets(CLIENT.clientSecret);
 
-const bearerOf = (req: IncomingMessage) => String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-
 async function run(
-	server: ScriptedServer,
+	server: HostileServer,
 	items: IDataObject[],
 	parameters: IDataObject = {},
 	extra: { credentials?: ICredentialDataDecryptedObject; signal?: AbortSignal; helpersOverride?: Partial<IExecuteFunctions['helpers']> } = {},
@@ -92,7 +42,7 @@ async function run(
 	});
 }
 
-let api: ScriptedServer;
+let api: HostileServer;
 beforeAll(async () => (api = await startScripted()));
 afterAll(async () => await api.close());
 
@@ -104,9 +54,9 @@ describe('1. response size', () => {
 			else res.end('{"ok":true}');
 		};
 		const result = await run(api, [{ path: '/small' }, { path: '/big' }, { path: '/small' }], { options: { maxResponseSizeMb: 1 } });
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 2]);
-		expect(pairedIndexes(result.outputs[OUT.client])).toEqual([1]);
-		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([0, 2]);
+		expect(pairedIndexes(result.outputs[CATEGORY.clientError])).toEqual([1]);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 		expect(error.source).toBe('response');
 		expect(error.message).toMatch(/larger than 1 MB/);
 		expect(error.message).toMatch(/Max Response Size/);
@@ -121,7 +71,7 @@ describe('1. response size', () => {
 			setTimeout(() => (bodyWritten = true), 10_000).unref();
 		};
 		const result = await run(api, [{ path: '/declared' }], { options: { timeout: 20_000 } });
-		expect(errorOf(result.outputs[OUT.client][0]).message).toMatch(/larger than 100 MB/);
+		expect(errorOf(result.outputs[CATEGORY.clientError][0]).message).toMatch(/larger than 100 MB/);
 		expect(bodyWritten).toBe(false);
 	});
 
@@ -132,12 +82,12 @@ describe('1. response size', () => {
 			res.end(Buffer.alloc(size, 7));
 		};
 		const ok = await run(api, [{ path: '/file.bin' }], { options: { responseFormat: 'file' } });
-		const file = ok.outputs[OUT.success][0];
+		const file = ok.outputs[CATEGORY.success][0];
 		expect((await binaryBuffer(file, 'data')).length).toBe(size);
 		expect(file.binary?.data.fileName).toBe('file.bin');
 
 		const limited = await run(api, [{ path: '/file.bin' }], { options: { responseFormat: 'file', maxFileSizeMb: 2 } });
-		const error = errorOf(limited.outputs[OUT.client][0]);
+		const error = errorOf(limited.outputs[CATEGORY.clientError][0]);
 		expect(error.message).toMatch(/Max File Size/);
 		expect(error.source).toBe('response');
 	});
@@ -153,8 +103,8 @@ describe('2. secrets in JSON escapes and base64', () => {
 			res.end(raw);
 		};
 		const result = await run(api, [{ path: '/ok' }, { path: '/error' }]);
-		const success = result.outputs[OUT.success][0].json;
-		const errorBody = errorOf(result.outputs[OUT.client][0]).body as IDataObject;
+		const success = result.outputs[CATEGORY.success][0].json;
+		const errorBody = errorOf(result.outputs[CATEGORY.clientError][0]).body as IDataObject;
 		for (const json of [success, errorBody]) {
 			expect(json).toMatchObject({ php: '[redacted]', dotnet: '[redacted]', full: '[redacted]', b64: '[redacted]' });
 			expect(json['[redacted]']).toBe('as a key');
@@ -170,7 +120,7 @@ describe('3. secrets in URLs and file names the API chose', () => {
 			res.end(JSON.stringify({ next: `/page2?access_token=${encodeURIComponent(bearerOf(req))}&x=1` }));
 		};
 		const result = await run(api, [{ path: '/page1' }], { options: { maxRetries: 0, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } });
-		const error = errorOf(result.outputs[OUT.server][0]);
+		const error = errorOf(result.outputs[CATEGORY.serverError][0]);
 		expect(error.request.url).toContain('access_token=[redacted]');
 	});
 
@@ -189,33 +139,56 @@ describe('3. secrets in URLs and file names the API chose', () => {
 			res.end('%PDF-1.4');
 		};
 		const result = await run(api, [{ path: '/download' }, { path: '/report?disposition=1' }], { options: { responseFormat: 'file' } });
-		const names = result.outputs[OUT.success].map((item) => item.binary?.data.fileName);
+		const names = result.outputs[CATEGORY.success].map((item) => item.binary?.data.fileName);
 		expect(names).toEqual(['[redacted]', '[redacted].pdf']);
+	});
+	it('no fragment of the token names a file: a redirect to /files/<token> with the token\'s "/" kept', async () => {
+		api.handle = (req, res, url) => {
+			if (url.pathname === '/download') {
+				res.writeHead(302, { Location: `/files/${encodeURI(bearerOf(req))}` });
+				res.end();
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+			res.end('bytes');
+		};
+		const result = await run(api, [{ path: '/download' }], { options: { responseFormat: 'file' } });
+		const name = String(result.outputs[CATEGORY.success][0].binary?.data.fileName);
+		const token = api.tokens[api.tokens.length - 1];
+		for (let i = 0; i + 8 <= token.length; i++) expect(name).not.toContain(token.slice(i, i + 8));
+		expect(name).toContain('[redacted]');
 	});
 });
 
-describe('4. token endpoint redirects', () => {
-	/** A node that asks n8n for an authenticated request: runs the credential's preAuthentication, as n8n's HTTP Request node would. */
-	class ProbeNode implements INodeType {
-		description: INodeTypeDescription = {
-			displayName: 'Probe',
-			name: 'probe',
-			group: ['transform'],
-			version: 1,
-			description: 'test',
-			defaults: { name: 'Probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'jasOAuth2Api', required: true }],
-			properties: [],
-		};
+/**
+ * A node that asks n8n for an authenticated request per item (its `target`, else the API's /probe), as n8n's HTTP
+ * Request node does with a predefined credential: runs the credential's preAuthentication and authenticate.
+ */
+class ProbeNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Probe',
+		name: 'probe',
+		group: ['transform'],
+		version: 1,
+		description: 'test',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'jasOAuth2Api', required: true }],
+		properties: [],
+	};
 
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url: `${api.url}/probe`, json: true })) as IDataObject;
-			return [[{ json: body }]];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		for (const item of this.getInputData()) {
+			const url = typeof item.json.target === 'string' ? item.json.target : `${api.url}/probe`;
+			out.push({ json: (await this.helpers.httpRequestWithAuthentication.call(this, 'jasOAuth2Api', { url, json: true })) as IDataObject });
 		}
+		return [out];
 	}
+}
 
+describe('4. token endpoint redirects', () => {
 	it('the credential (preAuthentication through n8n) never re-posts the secret to the Location host', async () => {
 		const attacker = await startScripted();
 		let secretsPosted = 0;
@@ -248,13 +221,38 @@ describe('4. token endpoint redirects', () => {
 	});
 });
 
+describe("4b. the credential in n8n's own nodes (HTTP Request node, Predefined Credential Type)", () => {
+	it('adds the Bearer token for the API host only: a request to another host goes out without it', async () => {
+		const other = await startScripted();
+		const seen: string[] = [];
+		const record = (req: IncomingMessage, res: ServerResponse) => {
+			seen.push(`${req.headers.host} ${req.headers.authorization ? 'with' : 'without'} Authorization`);
+			res.end('{}');
+		};
+		other.handle = record;
+		api.handle = record;
+		try {
+			await runNode({
+				node: new ProbeNode(),
+				parameters: {},
+				items: [{ json: { target: `${api.url}/mine` } }, { json: { target: `${other.url}/collect` } }],
+				credentials: { jasOAuth2Api: { baseUrl: api.url, ...CLIENT, renewalMarginSec: 60 } },
+				credentialTypes: [new JasOAuth2Api()],
+			});
+			expect(seen).toEqual([`${new URL(api.url).host} with Authorization`, `${new URL(other.url).host} without Authorization`]);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
 describe('5. a credential without an API host', () => {
 	it('JAS with an empty Base URL sends no token anywhere: every item goes to Auth Error saying to set the API URL', async () => {
 		const other = await startScripted();
 		try {
 			const result = await run(api, [{ path: `${other.url}/steal` }, { path: '/relative' }], {}, { credentials: { baseUrl: '', tokenUrl: `${api.url}/oauth2/token`, ...CLIENT } });
-			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0, 1]);
-			expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/has no API URL/);
+			expect(pairedIndexes(result.outputs[CATEGORY.authError])).toEqual([0, 1]);
+			expect(errorOf(result.outputs[CATEGORY.authError][0]).message).toMatch(/has no API URL/);
 			expect(other.apiRequests).toBe(0);
 		} finally {
 			await other.close();
@@ -272,7 +270,7 @@ describe('5. a credential without an API host', () => {
 				items: [{ json: {} }],
 				credentials: { jtlFfnOAuth2Api: { environment: 'custom', customApiUrl: '', customOAuthUrl: jtl.url, ...DEMO_CLIENTS.jtl, oauthTokenData: { ...token } } },
 			});
-			expect(errorOf(result.outputs[OUT.auth][0]).message).toMatch(/has no API URL/);
+			expect(errorOf(result.outputs[CATEGORY.authError][0]).message).toMatch(/has no API URL/);
 			expect(other.apiRequests).toBe(0);
 		} finally {
 			await jtl.close();
@@ -301,7 +299,7 @@ describe('6. one token request shared across executions', () => {
 			controller.abort();
 			await a.catch(() => undefined);
 			const resultB = await b;
-			expect(resultB.outputs[OUT.success]).toHaveLength(1);
+			expect(resultB.outputs[CATEGORY.success]).toHaveLength(1);
 		} finally {
 			jas.setTokenFault(null);
 		}
@@ -312,7 +310,8 @@ describe('7. renewal failures', () => {
 	it('a transient token failure is not remembered for the run: later items get a token once the endpoint recovers', async () => {
 		const flaky = await startScripted();
 		let failures = 2;
-		const tokenServer = createServer((req, res) => {
+		const tokenServer = await startHostileServer();
+		tokenServer.tokenHandle = (req, res) => {
 			req.resume();
 			req.on('end', () => {
 				if (failures-- > 0) {
@@ -325,19 +324,18 @@ describe('7. renewal failures', () => {
 				res.writeHead(200, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600 }));
 			});
-		});
-		await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
-		const tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+		};
+		const tokenUrl = `${tokenServer.url}/oauth2/token`;
 		try {
 			flaky.handle = (_req, res) => res.end('{"ok":true}');
 			// The token request's own retries (2) would absorb 2 failures: 3 are needed to fail item 0 once.
 			failures = 3;
 			const result = await run(flaky, [{ path: '/a' }, { path: '/b' }, { path: '/c' }], { options: { concurrency: 1 } }, { credentials: { baseUrl: flaky.url, tokenUrl, ...CLIENT } });
-			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0]);
-			expect(pairedIndexes(result.outputs[OUT.success])).toEqual([1, 2]);
+			expect(pairedIndexes(result.outputs[CATEGORY.authError])).toEqual([0]);
+			expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([1, 2]);
 		} finally {
 			await flaky.close();
-			await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
+			await tokenServer.close();
 		}
 	});
 
@@ -360,8 +358,8 @@ describe('7. renewal failures', () => {
 			await run(api, [{ path: '/ok' }]); // the credential's token is cached from here on
 			const before = api.tokenRequests;
 			const result = await run(api, [{ path: '/hop' }, { path: '/ok' }], { options: { concurrency: 1 } });
-			expect(pairedIndexes(result.outputs[OUT.auth])).toEqual([0]);
-			expect(pairedIndexes(result.outputs[OUT.success])).toEqual([1]);
+			expect(pairedIndexes(result.outputs[CATEGORY.authError])).toEqual([0]);
+			expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([1]);
 			// No renewal: the 401 was not an answer to our token.
 			expect(api.tokenRequests - before).toBe(0);
 		} finally {
@@ -379,7 +377,7 @@ describe('8. pathological inputs', () => {
 		const before = api.apiRequests;
 		// Even with a wait budget no timer can hold (both clamped in code).
 		const result = await run(api, [{ path: '/limited' }], { options: { maxRetries: 3, maxRetryWait: 1e12 } });
-		expect(errorOf(result.outputs[OUT.rate][0]).attempts).toBe(1);
+		expect(errorOf(result.outputs[CATEGORY.rateLimited][0]).attempts).toBe(1);
 		expect(api.apiRequests - before).toBe(1);
 	});
 
@@ -390,7 +388,7 @@ describe('8. pathological inputs', () => {
 		};
 		const before = api.apiRequests;
 		const result = await run(api, [{ path: '/down' }], { options: { maxRetries: 1000 } });
-		expect(errorOf(result.outputs[OUT.server][0]).attempts).toBe(11);
+		expect(errorOf(result.outputs[CATEGORY.serverError][0]).attempts).toBe(11);
 		expect(api.apiRequests - before).toBe(11);
 	});
 
@@ -425,7 +423,7 @@ describe('8. pathological inputs', () => {
 				},
 				helpersOverride: { refreshOAuth2Token } as never,
 			});
-			expect(result.outputs[OUT.success]).toHaveLength(12);
+			expect(result.outputs[CATEGORY.success]).toHaveLength(12);
 			expect(refreshes).toBe(1);
 		} finally {
 			await jtl.close();
@@ -441,8 +439,8 @@ describe('9. time-outs that are not the server', () => {
 			run(api, items, { options: { concurrency: 100, timeout: 1_500, maxRetries: 0 } }),
 			run(api, items, { options: { concurrency: 100, timeout: 1_500, maxRetries: 0 } }),
 		]);
-		expect(a.outputs[OUT.success]).toHaveLength(150);
-		expect(b.outputs[OUT.success]).toHaveLength(150);
+		expect(a.outputs[CATEGORY.success]).toHaveLength(150);
+		expect(b.outputs[CATEGORY.success]).toHaveLength(150);
 	});
 });
 
@@ -461,7 +459,7 @@ describe('10. small correctness gaps', () => {
 			}
 		};
 		const result = await run(api, [{ path: '/latin1' }, { path: '/utf16' }, { path: '/bom' }]);
-		expect(result.outputs[OUT.success].map((item) => item.json.name)).toEqual(['M\u00fcller', 'M\u00fcller', 'M\u00fcller']);
+		expect(result.outputs[CATEGORY.success].map((item) => item.json.name)).toEqual(['M\u00fcller', 'M\u00fcller', 'M\u00fcller']);
 	});
 
 	it('a lower-case method from an expression ("post") still sends the body', async () => {
@@ -489,7 +487,84 @@ describe('10. small correctness gaps', () => {
 			}, 150);
 		};
 		const result = await run(api, Array.from({ length: 12 }, () => ({ path: '/x' })), { options: { timeout: '={{ 0 }}', concurrency: '={{ "5" }}' } });
-		expect(result.outputs[OUT.success]).toHaveLength(12);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(12);
 		expect(maxInFlight).toBe(5);
+	});
+});
+
+describe('11. scrub, then cut: nested encodings, cuts and the Token URL', () => {
+	/** Every 8-character piece of `token`, in every spelling a reader could decode from `text`. */
+	const expectNoFragment = (text: string, token: string) => {
+		let decoded = text;
+		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
+		for (let i = 0; i + 8 <= token.length; i++) expect(decoded).not.toContain(token.slice(i, i + 8));
+	};
+
+	it('a token percent-encoded twice (a callback URL in a query parameter) is scrubbed from error.body and from text files', async () => {
+		api.handle = (req, res, url) => {
+			const nested = encodeURIComponent(`https://app.example/cb?token=${encodeURIComponent(bearerOf(req))}`);
+			res.writeHead(url.pathname === '/error' ? 400 : 200, { 'Content-Type': url.pathname === '/error' ? 'application/json' : 'text/plain' });
+			res.end(url.pathname === '/error' ? JSON.stringify({ message: `go to /login?return=${nested}` }) : `return=${nested}\n`);
+		};
+		const failed = await run(api, [{ path: '/error' }]);
+		const token = api.tokens[api.tokens.length - 1];
+		expectNoFragment(JSON.stringify(errorOf(failed.outputs[CATEGORY.clientError][0]).body), token);
+		const file = await run(api, [{ path: '/file.txt' }], { options: { responseFormat: 'file' } });
+		const text = (await binaryBuffer(file.outputs[CATEGORY.success][0], 'data')).toString('utf8');
+		expect(text).toContain('[redacted]');
+		expectNoFragment(text, token);
+	});
+
+	it('an error body over 1 MB is scrubbed before it is cut: a token straddling the cut leaves nothing', async () => {
+		let straddle = 0;
+		api.handle = (req, res) => {
+			res.writeHead(400, { 'Content-Type': 'text/plain' });
+			res.end(`${'a'.repeat(1024 * 1024 - straddle)}${bearerOf(req)}${'b'.repeat(1000)}`);
+		};
+		for (straddle of [10, 20]) {
+			const result = await run(api, [{ path: '/huge-error' }]);
+			const body = String(errorOf(result.outputs[CATEGORY.clientError][0]).body);
+			expect(body.length).toBeLessThanOrEqual(1024 * 1024);
+			expectNoFragment(body, api.tokens[api.tokens.length - 1]);
+		}
+	});
+
+	it('a password in the Token URL is never printed', async () => {
+		const tokenUrl = `http://client:pa55-w0rd-in-url@127.0.0.1:${new URL(api.url).port}/oauth2/token`;
+		api.handle = (_req, res) => res.end('{}');
+		const result = await run(api, [{ path: '/x' }], {}, { credentials: { baseUrl: api.url, tokenUrl, ...CLIENT } });
+		expect(JSON.stringify(result.outputs)).not.toContain('pa55-w0rd');
+		expect(errorOf(result.outputs[CATEGORY.authError][0]).source).toBe('token');
+	});
+});
+
+describe("12. tool mode: the API's own host never reaches the model", () => {
+	/** n8n offers the node to agents as a copy whose type name ends in "Tool". */
+	class JasRequestTool extends JasRequest {
+		description: INodeTypeDescription = { ...new JasRequest().description, name: 'jasRequestTool' };
+	}
+
+	it('not when the API names it bare (a 404 text, an Apache "Server at … Port …" page), nor percent-encoded in a return URL', async () => {
+		const port = new URL(api.url).port;
+		const apiUrl = `http://localhost:${port}`;
+		api.handle = (_req, res, url) => {
+			if (url.pathname === '/apache') {
+				res.writeHead(404, { 'Content-Type': 'text/html' });
+				res.end(`<html><body><h1>Not Found</h1><address>Apache/2.4.57 (Debian) Server at localhost Port ${port}</address></body></html>`);
+				return;
+			}
+			res.writeHead(url.pathname === '/route' ? 404 : 200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ message: url.pathname === '/route' ? 'No route GET /route on localhost' : 'ok', next: `/login?return=${encodeURIComponent(`${apiUrl}/back`)}` }));
+		};
+		const result = await runNode({
+			node: new JasRequestTool(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '={{ $json.path }}', options: { maxRetries: 0 } },
+			items: [{ json: { path: '/route' } }, { json: { path: '/apache' } }, { json: { path: '/ok' } }],
+			credentials: { jasOAuth2Api: { baseUrl: apiUrl, ...CLIENT, tokenUrl: `${api.url}/oauth2/token`, renewalMarginSec: 60 } },
+		});
+		expect(result.outputs[0]).toHaveLength(3);
+		const told = JSON.stringify(result.outputs[0]);
+		expect(told).not.toMatch(/localhost/i);
+		expect(told).toContain('[host]');
 	});
 });

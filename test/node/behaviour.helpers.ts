@@ -1,33 +1,18 @@
 /**
  * Shared setup for the behaviour.*.node.test.ts files: running the JAS Request node through n8n against the
- * simulators, reading error items, and a tiny "hostile" API server that echoes the bearer token back.
+ * simulators, reading error items, and an API (on the hostile server, test/helpers/hostileServer.ts) that echoes
+ * the bearer token back.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
+import type { ErrorDetails } from '../../nodes/JasRequest/present/errorItems';
+import { startHostileServer } from '../helpers/hostileServer';
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../helpers/runNode';
 import { DEMO_CLIENTS, type Simulator } from '../../tools/simulators';
 
-/** byCategory output indexes. */
-export const OUT = { success: 0, client: 1, auth: 2, notFound: 3, rate: 4, server: 5, network: 6 } as const;
-
-export interface ErrorInfo {
-	status: number | null;
-	statusText: string;
-	message: string;
-	source: 'api' | 'token' | 'network' | 'input';
-	attempts: number;
-	retryAfter?: number;
-	body?: IDataObject;
-	headers?: IDataObject;
-	request: { method: string; url: string };
-	pagesFetched?: number;
-}
-
-export const errorOf = (item: INodeExecutionData): ErrorInfo => (item.json as { error: ErrorInfo }).error;
+/** The error of an error item, as the node builds it (present/errorItems.ts). */
+export const errorOf = (item: INodeExecutionData): ErrorDetails => (item.json as { error: ErrorDetails }).error;
 
 export const pairedIndexes = (output: INodeExecutionData[]): number[] =>
 	output.map((item) => (item.pairedItem as { item: number }).item);
@@ -80,15 +65,14 @@ export interface ReflectingApi {
 }
 
 export async function startReflectingApi(): Promise<ReflectingApi> {
-	const state = { revoked: new Set<string>(), requests: 0 };
-	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		state.requests++;
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+	const server = await startHostileServer();
+	const revoked = new Set<string>();
+	server.handle = (req, res, url) => {
 		const authorization = req.headers.authorization ?? '';
 		const token = authorization.replace(/^Bearer\s+/i, '');
 		const delay = Number(url.searchParams.get('delay') ?? 0);
 		setTimeout(() => {
-			if (state.revoked.has(token) && url.searchParams.get('acceptAny') !== '1') {
+			if (revoked.has(token) && url.searchParams.get('acceptAny') !== '1') {
 				res.writeHead(401, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ error: 'invalid_token', rejected: authorization }));
 				return;
@@ -101,18 +85,13 @@ export async function startReflectingApi(): Promise<ReflectingApi> {
 			});
 			res.end(JSON.stringify({ path: url.pathname, youSent: { authorization }, token, items: [1, 2] }));
 		}, delay);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	};
 	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		revoked: state.revoked,
+		url: server.url,
+		revoked,
 		get requests() {
-			return state.requests;
+			return server.apiRequests;
 		},
-		close: async () =>
-			await new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
+		close: server.close,
 	};
 }

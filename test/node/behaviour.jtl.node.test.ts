@@ -5,12 +5,13 @@
  * n8n's real `refreshOAuth2Token` needs n8n's lock service and is tested end-to-end; here a small stand-in
  * performs the same refresh_token grant (HTTP Basic client authentication) against the simulator.
  */
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
 import { runNode, type RunNodeResult } from '../helpers/runNode';
 import { DEMO_CLIENTS, JTL_DEMO_USER_ID, type JtlSimulator, startJtlSimulator } from '../../tools/simulators';
-import { errorOf, OUT, pairedIndexes, type ReflectingApi, sleep, startReflectingApi } from './behaviour.helpers';
+import { errorOf, pairedIndexes, type ReflectingApi, sleep, startReflectingApi } from './behaviour.helpers';
 
 const { clientId, clientSecret } = DEMO_CLIENTS.jtl;
 const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
@@ -65,9 +66,19 @@ function refresher(initial: IDataObject) {
 async function runJtl(
 	paths: string[],
 	tokenData: IDataObject,
-	options: { scopes?: string[]; apiUrl?: string; concurrency?: number; parameters?: IDataObject } = {},
+	options: {
+		scopes?: string[];
+		apiUrl?: string;
+		concurrency?: number;
+		parameters?: IDataObject;
+		/** Instead of the stand-in: what n8n's refresh does in the test (hang, fail, answer oddly). */
+		refresh?: (this: IExecuteFunctions, credentialsType: string) => Promise<IDataObject>;
+		signal?: AbortSignal;
+	} = {},
 ): Promise<RunNodeResult & { refreshes: number }> {
-	const { state, refreshOAuth2Token } = refresher(tokenData);
+	const standIn = refresher(tokenData);
+	const state = standIn.state;
+	const refreshOAuth2Token = options.refresh ?? standIn.refreshOAuth2Token;
 	const result = await runNode({
 		node: new JasRequest(),
 		parameters: {
@@ -90,6 +101,7 @@ async function runJtl(
 			},
 		},
 		helpersOverride: { refreshOAuth2Token } as unknown as Partial<IExecuteFunctions['helpers']>,
+		signal: options.signal,
 	});
 	return { ...result, refreshes: state.calls };
 }
@@ -101,7 +113,7 @@ const expectNoSecret = (outputs: unknown) => {
 
 it('calls the API with the stored token', async () => {
 	const result = await runJtl(['/v1/users/current'], await connect());
-	expect(result.outputs[OUT.success][0].json).toEqual({ userId: JTL_DEMO_USER_ID, scopes: ALL_SCOPES });
+	expect(result.outputs[CATEGORY.success][0].json).toEqual({ userId: JTL_DEMO_USER_ID, scopes: ALL_SCOPES });
 	expect(result.refreshes).toBe(0);
 	expect(jtl.stats.refreshRequests).toBe(0);
 });
@@ -110,7 +122,7 @@ it('refreshes once, before any request, when the stored token is about to expire
 	const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000); // within the 60 s margin
 	const paths = Array.from({ length: 20 }, () => '/v1/users/current');
 	const result = await runJtl(paths, tokenData, { concurrency: 20 });
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual(paths.map((_, index) => index));
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(paths.map((_, index) => index));
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.invalidGrant).toBe(0);
 	expect(jtl.stats.unauthorized).toBe(0);
@@ -125,7 +137,7 @@ it('after a 401, one refresh serves every item in flight', async () => {
 	await sleep(1100);
 	const paths = Array.from({ length: 20 }, () => '/v1/users/current');
 	const result = await runJtl(paths, tokenData, { concurrency: 20 });
-	expect(result.outputs[OUT.success]).toHaveLength(20);
+	expect(result.outputs[CATEGORY.success]).toHaveLength(20);
 	expect(jtl.stats.expiredTokenRejections).toBeGreaterThan(0);
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.invalidGrant).toBe(0);
@@ -139,8 +151,8 @@ it('a failed refresh puts every item on Auth Error after one attempt', async () 
 	await refresher({ ...tokenData }).refreshOAuth2Token.call({} as IExecuteFunctions, 'jtlFfnOAuth2Api');
 	jtl.resetStats();
 	const result = await runJtl(Array.from({ length: 10 }, () => '/v1/users/current'), tokenData, { concurrency: 5 });
-	expect(result.outputs[OUT.auth]).toHaveLength(10);
-	for (const item of result.outputs[OUT.auth]) {
+	expect(result.outputs[CATEGORY.authError]).toHaveLength(10);
+	for (const item of result.outputs[CATEGORY.authError]) {
 		const error = errorOf(item);
 		expect(error.source).toBe('token');
 		expect(error.message).toMatch(/JTL-FFN OAuth2 API/);
@@ -160,8 +172,8 @@ it('a failed refresh after a 401 is not repeated for every later item', async ()
 	await sleep(1100);
 	jtl.resetStats();
 	const result = await runJtl(Array.from({ length: 20 }, () => '/v1/users/current'), tokenData, { concurrency: 5 });
-	expect(result.outputs[OUT.auth]).toHaveLength(20);
-	expect(result.outputs[OUT.auth].every((item) => errorOf(item).source === 'token')).toBe(true);
+	expect(result.outputs[CATEGORY.authError]).toHaveLength(20);
+	expect(result.outputs[CATEGORY.authError].every((item) => errorOf(item).source === 'token')).toBe(true);
 	expect(jtl.stats.refreshRequests).toBe(1);
 	expect(jtl.stats.apiRequests).toBeLessThanOrEqual(5);
 });
@@ -172,10 +184,10 @@ it('a token without the scope gets 403 on Auth Error; what it may read still wor
 		scopes: ['ffn.merchant.read'],
 		parameters: { options: { maxRetries: 0, splitField: 'items', pagination: { settings: { mode: 'offset', pageSize: 50 } } } },
 	});
-	const error = errorOf(result.outputs[OUT.auth][0]);
+	const error = errorOf(result.outputs[CATEGORY.authError][0]);
 	expect(error).toMatchObject({ status: 403, source: 'api', attempts: 1 });
 	expect(error.message).toMatch(/scope/);
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual(new Array(95).fill(1));
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(new Array(95).fill(1));
 	expect(jtl.stats.refreshRequests).toBe(0);
 });
 
@@ -184,7 +196,115 @@ it('scrubs a token that a refresh replaced while its request was running', async
 	api.revoked.add(String(tokenData.access_token));
 	// Item 0 is answered late, echoing the first token; item 1's 401 meanwhile makes the node refresh.
 	const result = await runJtl(['/reflect?delay=600&acceptAny=1', '/check'], tokenData, { apiUrl: api.url, concurrency: 2 });
-	expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 1]);
+	expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([0, 1]);
 	expect(result.refreshes).toBe(1);
 	expectNoSecret(result.outputs);
+});
+
+describe('a JTL refresh that never answers: the wait ends by the item\'s own limits', () => {
+	const never = async (): Promise<IDataObject> => await new Promise<IDataObject>(() => undefined);
+
+	it('Stop ends the execution at once, though n8n\'s refresh cannot be cancelled', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000); // within the margin: refreshed first
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 300);
+		const started = Date.now();
+		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh: never, signal: controller.signal, parameters: { options: { timeout: 60_000 } } }).catch(
+			(error: unknown) => error,
+		);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(result).toBeDefined();
+	});
+
+	it('Timeout ends each item\'s wait, on Auth Error with a message naming the Timeout', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000);
+		const started = Date.now();
+		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh: never, parameters: { options: { timeout: 400 } } });
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(2);
+		expect(errorOf(result.outputs[CATEGORY.authError][0]).message).toMatch(/Timeout/);
+		expect(jtl.stats.apiRequests).toBe(0);
+	});
+});
+
+it("a refresh answered 200 with a page echoing the request: n8n's 100-character preview leaves no piece of the refresh token", async () => {
+	const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000);
+	const refreshToken = String(tokenData.refresh_token);
+	// As n8n's OAuth client words it (@n8n/client-oauth2 parseResponseBody): the body cut at 100 characters.
+	const echoed = `<html><body>You sent: grant_type=refresh_token&amp;refresh_token=${refreshToken}</body></html>`;
+	const cut = 100 - echoed.indexOf(refreshToken);
+	expect(cut).toBeGreaterThan(8);
+	const refresh = async (): Promise<IDataObject> => {
+		throw new Error(`Expected JSON response from OAuth2 token endpoint (content-type: text/html) but received: ${echoed.slice(0, 100)}...`);
+	};
+	const result = await runJtl(['/v1/users/current'], tokenData, { refresh });
+	const message = errorOf(result.outputs[CATEGORY.authError][0]).message;
+	expect(message).toMatch(/Expected JSON response/);
+	for (let i = 0; i + 8 <= refreshToken.length; i++) expect(message).not.toContain(refreshToken.slice(i, i + 8));
+});
+
+describe('token requests never follow redirects: a JTL refresh', () => {
+	it('is refused before anything is sent when the token endpoint redirects (n8n\'s refresh would re-post the refresh token)', async () => {
+		const { createServer } = await import('node:http');
+		let attackerRequests = 0;
+		const attacker = createServer((req, res) => {
+			attackerRequests++;
+			req.resume();
+			res.end('{}');
+		});
+		const redirecting = createServer((req, res) => {
+			req.resume();
+			res.writeHead(307, { Location: `http://127.0.0.1:${(attacker.address() as { port: number }).port}/token` });
+			res.end();
+		});
+		await Promise.all([attacker, redirecting].map(async (server) => await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+		try {
+			const tokenData = await connect(ALL_SCOPES, Date.now() + 30_000);
+			let refreshCalls = 0;
+			const refresh = async (): Promise<IDataObject> => {
+				refreshCalls++;
+				return { ...tokenData, access_token: 'never-used-token' };
+			};
+			const result = await runNode({
+				node: new JasRequest(),
+				parameters: { authentication: 'jtlFfnOAuth2Api', method: 'GET', url: '/v1/users/current', options: { maxRetries: 0 } },
+				items: [{ json: {} }, { json: {} }, { json: {} }],
+				credentials: {
+					jtlFfnOAuth2Api: {
+						environment: 'custom',
+						customApiUrl: `${jtl.url}/api`,
+						customOAuthUrl: `http://127.0.0.1:${(redirecting.address() as { port: number }).port}`,
+						...DEMO_CLIENTS.jtl,
+						scopes: ALL_SCOPES,
+						oauthTokenData: tokenData,
+					},
+				},
+				helpersOverride: { refreshOAuth2Token: refresh } as unknown as Partial<IExecuteFunctions['helpers']>,
+			});
+			expect(result.outputs[CATEGORY.authError]).toHaveLength(3);
+			const message = errorOf(result.outputs[CATEGORY.authError][0]).message;
+			expect(message).toMatch(/answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+/);
+			expect(message).toMatch(/refused before anything was sent/);
+			expect(refreshCalls).toBe(0);
+			expect(attackerRequests).toBe(0);
+		} finally {
+			for (const server of [attacker, redirecting]) server.closeAllConnections();
+			await Promise.all([attacker, redirecting].map(async (server) => await new Promise<void>((resolve) => server.close(() => resolve()))));
+		}
+	});
+
+	it('answered 200 {} (no new access token) spends at most 2 refresh tokens for 30 items, then Auth Error saying to reconnect', async () => {
+		const tokenData = await connect();
+		api.revoked.add(String(tokenData.access_token));
+		let refreshCalls = 0;
+		// What n8n's refresh returns for `200 {}`: the old token data merged with nothing.
+		const refresh = async (): Promise<IDataObject> => {
+			refreshCalls++;
+			return { ...tokenData, n8n_expires_at: String(Date.now() + 1_800_000) };
+		};
+		const result = await runJtl(Array.from({ length: 30 }, () => '/check'), tokenData, { apiUrl: api.url, concurrency: 10, refresh });
+		expect(refreshCalls).toBeLessThanOrEqual(2);
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(30);
+		for (const item of result.outputs[CATEGORY.authError]) expect(errorOf(item).message).toMatch(/reconnect/);
+	});
 });

@@ -2,13 +2,14 @@
  * JAS Request through n8n against the JAS simulator: pagination, binary upload and download, bodies and
  * input errors, query and headers, redirects, full response and splitting.
  */
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 import { createHash } from 'node:crypto';
 
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryBuffer, binaryInput } from '../helpers/runNode';
 import { deterministicBytes, type Simulator, startJasSimulator } from '../../tools/simulators';
-import { errorOf, OUT, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
+import { errorOf, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
 
 let jas: Simulator;
 let other: Simulator;
@@ -31,15 +32,15 @@ describe('pagination', () => {
 	it('offset mode fetches every page: one item per page', async () => {
 		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset() } });
 		expect(jas.stats.apiRequests).toBe(10);
-		const pages = result.outputs[OUT.success].map((item) => item.json as { items: Array<{ id: number }>; _page: { skip: number } });
+		const pages = result.outputs[CATEGORY.success].map((item) => item.json as { items: Array<{ id: number }>; _page: { skip: number } });
 		expect(pages.map((page) => page._page.skip)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
 		expect(pages.flatMap((page) => page.items.map((entry) => entry.id))).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual(new Array(10).fill(0));
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(new Array(10).fill(0));
 	});
 
 	it('offset mode with Split Into Items: 95 items, all paired to input 0', async () => {
 		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset(), splitField: 'items' } });
-		const out = result.outputs[OUT.success];
+		const out = result.outputs[CATEGORY.success];
 		expect(out.map((item) => item.json.id)).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
 		expect(new Set(pairedIndexes(out))).toEqual(new Set([0]));
 	});
@@ -48,7 +49,7 @@ describe('pagination', () => {
 		const result = await runJas(jas, ['/api/items?total=25&$top=10'], {
 			options: { ...noRetry, splitField: 'items', pagination: { settings: { mode: 'nextUrl', nextUrlField: '_links.next' } } },
 		});
-		expect(result.outputs[OUT.success].map((item) => item.json.id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+		expect(result.outputs[CATEGORY.success].map((item) => item.json.id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 		expect(jas.stats.apiRequests).toBe(3);
 	});
 
@@ -56,7 +57,7 @@ describe('pagination', () => {
 		const result = await runJas(jas, ['/api/pages?total=25&pageSize=10'], {
 			options: { ...noRetry, splitField: '.', pagination: { settings: { mode: 'linkHeader' } } },
 		});
-		expect(result.outputs[OUT.success].map((item) => item.json)).toEqual(
+		expect(result.outputs[CATEGORY.success].map((item) => item.json)).toEqual(
 			Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: `Item ${i + 1}` })),
 		);
 		expect(jas.stats.apiRequests).toBe(3);
@@ -64,13 +65,13 @@ describe('pagination', () => {
 
 	it('stops at Max Pages', async () => {
 		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset({ maxPages: 3 }), splitField: 'items' } });
-		expect(result.outputs[OUT.success]).toHaveLength(30);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(30);
 		expect(jas.stats.apiRequests).toBe(3);
 	});
 
 	it('two input items paginate independently, each result paired to its own input', async () => {
 		const result = await runJas(jas, ['/api/items?total=23', '/api/items?total=7'], { options: { ...noRetry, ...offset(), splitField: 'items' } });
-		const out = result.outputs[OUT.success];
+		const out = result.outputs[CATEGORY.success];
 		expect(out).toHaveLength(30);
 		const byInput = (input: number) => out.filter((item) => (item.pairedItem as { item: number }).item === input).map((item) => item.json.id);
 		expect(byInput(0)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
@@ -88,8 +89,8 @@ describe('pagination', () => {
 			options: { ...noRetry, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'query.next' } } },
 		});
 		expect(other.stats.apiRequests).toBe(0);
-		expect(result.outputs[OUT.success]).toHaveLength(0);
-		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(0);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 		expect(error).toMatchObject({ source: 'input', pagesFetched: 1 });
 		expect(error.message).toContain(other.url);
 		expect(jas.stats.tokenRequests).toBe(0); // the token was not dropped either
@@ -103,7 +104,7 @@ describe('binary', () => {
 		const result = await runJas(jas, [], { method: 'POST', url: '/api/upload', bodyType: 'binary', binaryPropertyName: 'file', options: noRetry }, {
 			items: [{ json: {}, binary: { file: binary } }],
 		});
-		expect(result.outputs[OUT.success][0].json).toEqual({
+		expect(result.outputs[CATEGORY.success][0].json).toEqual({
 			bytes: 5000,
 			sha256: createHash('sha256').update(data).digest('hex'),
 			contentType: 'application/octet-stream',
@@ -112,7 +113,7 @@ describe('binary', () => {
 
 	it('an item without the binary field is an input error', async () => {
 		const result = await runJas(jas, [{}], { method: 'POST', url: '/api/upload', bodyType: 'binary', binaryPropertyName: 'file' }, { onError: 'continueRegularOutput' });
-		const error = errorOf(result.outputs[OUT.client][0]);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 		expect(error.source).toBe('input');
 		expect(error.message).toMatch(/no binary field "file"/);
 		expect(jas.stats.apiRequests).toBe(0);
@@ -120,7 +121,7 @@ describe('binary', () => {
 
 	it('downloads a file into the output binary field', async () => {
 		const result = await runJas(jas, ['/api/binary?bytes=1000'], { options: { ...noRetry, responseFormat: 'file', outputBinaryPropertyName: 'download' } });
-		const item = result.outputs[OUT.success][0];
+		const item = result.outputs[CATEGORY.success][0];
 		expect(item.binary?.download.fileName).toBe('data.bin');
 		expect(item.binary?.download.mimeType).toBe('application/octet-stream');
 		expect((await binaryBuffer(item, 'download')).equals(deterministicBytes(1000))).toBe(true);
@@ -129,7 +130,7 @@ describe('binary', () => {
 
 describe('bodies, query and headers', () => {
 	type Echo = { method: string; query: Record<string, string>; headers: Record<string, string>; contentType: string; bodyText: string; bodyJson?: unknown };
-	const echoOf = (result: Awaited<ReturnType<typeof runJas>>, index = 0) => result.outputs[OUT.success][index].json as unknown as Echo;
+	const echoOf = (result: Awaited<ReturnType<typeof runJas>>, index = 0) => result.outputs[CATEGORY.success][index].json as unknown as Echo;
 
 	it('JSON body from an expression over $json', async () => {
 		const result = await runJas(jas, [{ name: 'Ada', n: 1 }, { name: 'Bob "the" Builder', n: 2 }], {
@@ -195,9 +196,9 @@ describe('bodies, query and headers', () => {
 	it.each(['continueErrorOutput', 'continueRegularOutput'] as const)('with %s, invalid JSON goes to Client Error and the rest still run', async (onError) => {
 		const items = [{ body: '{"ok":1}' }, { body: '{broken' }, { body: '{"ok":3}' }];
 		const result = await runJas(jas, items, { method: 'POST', url: '/api/echo', bodyType: 'json', jsonBody: '={{ $json.body }}' }, { onError });
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 2]);
-		expect(pairedIndexes(result.outputs[OUT.client])).toEqual([1]);
-		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([0, 2]);
+		expect(pairedIndexes(result.outputs[CATEGORY.clientError])).toEqual([1]);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 		expect(error).toMatchObject({ source: 'input', status: null, attempts: 0 });
 		expect(error.message).toMatch(/^Item 1: The JSON body is not valid JSON/);
 		expect(jas.stats.apiRequests).toBe(2);
@@ -207,9 +208,9 @@ describe('bodies, query and headers', () => {
 	it('a URL expression that fails to evaluate still routes the item (On Error: Continue)', async () => {
 		const items = [{ path: '/api/echo' }, {}, { path: '/api/echo' }];
 		const result = await runJas(jas, items, { url: '={{ $json.path.toUpperCase().toLowerCase() }}' }, { onError: 'continueRegularOutput' });
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([0, 2]);
-		expect(pairedIndexes(result.outputs[OUT.client])).toEqual([1]);
-		expect(errorOf(result.outputs[OUT.client][0])).toMatchObject({ source: 'input', status: null });
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([0, 2]);
+		expect(pairedIndexes(result.outputs[CATEGORY.clientError])).toEqual([1]);
+		expect(errorOf(result.outputs[CATEGORY.clientError][0])).toMatchObject({ source: 'input', status: null });
 	});
 
 	it('refuses an Authorization header parameter as an input error', async () => {
@@ -218,23 +219,51 @@ describe('bodies, query and headers', () => {
 			sendHeaders: true,
 			headerParameters: { parameters: [{ name: 'authorization', value: '={{ $itemIndex === 0 ? "Bearer mine" : "" }}' }] },
 		}, { onError: 'continueRegularOutput' });
-		expect(result.outputs[OUT.client]).toHaveLength(2);
-		expect(errorOf(result.outputs[OUT.client][0])).toMatchObject({ source: 'input' });
-		expect(errorOf(result.outputs[OUT.client][0]).message).toMatch(/Authorization header/);
+		expect(result.outputs[CATEGORY.clientError]).toHaveLength(2);
+		expect(errorOf(result.outputs[CATEGORY.clientError][0])).toMatchObject({ source: 'input' });
+		expect(errorOf(result.outputs[CATEGORY.clientError][0]).message).toMatch(/Authorization header/);
 		expect(jas.stats.apiRequests).toBe(0);
+	});
+});
+
+describe('headers the HTTP client sets itself are input errors, naming the header', () => {
+	/** A JSON POST of 7 bytes with `headers` added. */
+	const postWith = async (headers: Array<{ name: string; value: string }>) =>
+		await runJas(jas, [{}], { method: 'POST', url: '/api/echo', bodyType: 'json', jsonBody: '{"a":1}', sendHeaders: true, headerParameters: { parameters: headers } }, { onError: 'continueRegularOutput' });
+
+	it.each([
+		['Expect', '100-continue'],
+		['Transfer-Encoding', 'chunked'],
+		['Keep-Alive', 'timeout=5'],
+		['Upgrade', 'h2c'],
+		['Content-Length', '999'],
+	])('%s: %s goes to Client Error with source "input", and nothing is sent', async (name, value) => {
+		jas.resetStats();
+		const result = await postWith([{ name, value }]);
+		expect(result.outputs[CATEGORY.clientError]).toHaveLength(1);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
+		expect(error).toMatchObject({ source: 'input', status: null });
+		expect(error.message).toContain(`"${name}"`);
+		expect(error.message).not.toMatch(/try again/i);
+		expect(jas.stats.apiRequests).toBe(0);
+	});
+
+	it('a Content-Length that matches the body, and Connection: close, are sent', async () => {
+		const result = await postWith([{ name: 'Content-Length', value: '7' }, { name: 'Connection', value: 'close' }]);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(1);
 	});
 });
 
 describe('redirects', () => {
 	it('follows a same-origin redirect with the token', async () => {
 		const result = await runJas(jas, [`/api/redirect?to=${encodeURIComponent('/api/echo?after=redirect')}`]);
-		expect(result.outputs[OUT.success][0].json).toMatchObject({ path: '/api/echo', query: { after: 'redirect' } });
+		expect(result.outputs[CATEGORY.success][0].json).toMatchObject({ path: '/api/echo', query: { after: 'redirect' } });
 		expect(jas.stats.unauthorized).toBe(0);
 	});
 
 	it('with Follow Redirects off, the 3xx is a success with its status in the full response', async () => {
 		const result = await runJas(jas, [`/api/redirect?to=${encodeURIComponent('/api/echo')}&status=302`], { options: { followRedirects: false, fullResponse: true } });
-		const item = result.outputs[OUT.success][0].json as { statusCode: number; headers: Record<string, string>; body: unknown };
+		const item = result.outputs[CATEGORY.success][0].json as { statusCode: number; headers: Record<string, string>; body: unknown };
 		expect(item.statusCode).toBe(302);
 		expect(item.headers.location).toBe('/api/echo');
 		expect(item.body).toEqual({ location: '/api/echo' });
@@ -246,7 +275,7 @@ describe('redirects', () => {
 			jas.resetStats();
 			other.resetStats();
 			const result = await runJas(jas, [`/api/redirect?to=${encodeURIComponent(target)}`], { options: noRetry });
-			const error = errorOf(result.outputs[OUT.auth][0]);
+			const error = errorOf(result.outputs[CATEGORY.authError][0]);
 			expect(error.status).toBe(401);
 			// The simulator says why: no bearer at all (not an unknown or expired one).
 			expect(error.body).toMatchObject({ message: 'Authentication Failure: missing bearer token' });
@@ -258,9 +287,9 @@ describe('redirects', () => {
 		jas.resetStats();
 		const target = encodeURIComponent(`${other.url}/api/echo`);
 		const result = await runJas(jas, Array.from({ length: 20 }, () => `/api/redirect?to=${target}`), { options: noRetry });
-		expect(result.outputs[OUT.auth]).toHaveLength(20);
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(20);
 		expect(jas.stats.tokenRequests).toBe(0);
-		expect(result.outputs[OUT.auth].map((item) => errorOf(item).attempts)).toEqual(new Array(20).fill(1));
+		expect(result.outputs[CATEGORY.authError].map((item) => errorOf(item).attempts)).toEqual(new Array(20).fill(1));
 	});
 });
 
@@ -274,7 +303,7 @@ describe('full response and splitting', () => {
 			items: [{ json: {} }],
 			credentials: { jasOAuth2Api: { baseUrl: api.url, tokenUrl: `${jas.url}/oauth2/token`, clientId: 'jas-demo-client', clientSecret: 'jas-demo-secret-7f3a9c' } },
 		});
-		const item = result.outputs[OUT.success][0].json as { statusCode: number; statusMessage: string; headers: Record<string, unknown>; body: { path: string } };
+		const item = result.outputs[CATEGORY.success][0].json as { statusCode: number; statusMessage: string; headers: Record<string, unknown>; body: { path: string } };
 		expect(item.statusCode).toBe(200);
 		expect(item.statusMessage).toBe('OK');
 		expect(item.body.path).toBe('/reflect');
@@ -286,15 +315,15 @@ describe('full response and splitting', () => {
 
 	it('full response of the JAS simulator, split into items', async () => {
 		const result = await runJas(jas, ['/api/pages?total=3&pageSize=10'], { options: { fullResponse: true, splitField: '.' } });
-		const out = result.outputs[OUT.success].map((item) => item.json as { statusCode: number; headers: Record<string, string>; body: { id: number } });
+		const out = result.outputs[CATEGORY.success].map((item) => item.json as { statusCode: number; headers: Record<string, string>; body: { id: number } });
 		expect(out.map((item) => item.body.id)).toEqual([1, 2, 3]);
 		expect(out.every((item) => item.statusCode === 200 && item.headers['x-total-count'] === '3')).toBe(true);
 	});
 
 	it('a missing split field goes to Client Error and says to check Split Into Items', async () => {
 		const result = await runJas(jas, ['/api/echo', '/api/items?total=2'], { options: { splitField: 'items' } });
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual([1, 1]);
-		const error = errorOf(result.outputs[OUT.client][0]);
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual([1, 1]);
+		const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 		expect(error).toMatchObject({ status: 200, source: 'input' });
 		expect(error.message).toMatch(/Split Into Items/);
 	});

@@ -2,8 +2,9 @@
  * JAS Request through n8n against the JAS simulator: retries (5xx, 429 with Retry-After, the retry wait
  * budget, non-idempotent methods) and cancellation of running requests and of retry waits.
  */
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 import { type Simulator, startJasSimulator } from '../../tools/simulators';
-import { errorOf, eventually, OUT, runJas, uniqueKey } from './behaviour.helpers';
+import { errorOf, eventually, runJas, uniqueKey } from './behaviour.helpers';
 
 let jas: Simulator;
 beforeAll(async () => (jas = await startJasSimulator()));
@@ -14,16 +15,16 @@ describe('retries', () => {
 	it('a 503 twice then 200 succeeds with maxRetries 3', async () => {
 		const key = uniqueKey('flaky-ok');
 		const result = await runJas(jas, [`/api/flaky/${key}?failures=2&status=503`], { options: { maxRetries: 3 } });
-		expect(result.outputs[OUT.success]).toHaveLength(1);
-		expect(result.outputs[OUT.success][0].json).toEqual({ key, calls: 3 });
-		expect(result.outputs[OUT.server]).toHaveLength(0);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(1);
+		expect(result.outputs[CATEGORY.success][0].json).toEqual({ key, calls: 3 });
+		expect(result.outputs[CATEGORY.serverError]).toHaveLength(0);
 	});
 
 	it('gives up after maxRetries, with the attempts in the error item', async () => {
 		const key = uniqueKey('flaky-fail');
 		const result = await runJas(jas, [`/api/flaky/${key}?failures=2&status=503`], { options: { maxRetries: 1 } });
-		expect(result.outputs[OUT.success]).toHaveLength(0);
-		const error = errorOf(result.outputs[OUT.server][0]);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(0);
+		const error = errorOf(result.outputs[CATEGORY.serverError][0]);
 		expect(error).toMatchObject({ status: 503, source: 'api', attempts: 2 });
 		expect(error.body).toMatchObject({ key, calls: 2 });
 		expect(error.message).toMatch(/after 2 attempts/);
@@ -34,7 +35,7 @@ describe('retries', () => {
 		const started = Date.now();
 		const result = await runJas(jas, [`/api/flaky/${key}?failures=1&status=429&retryAfter=1`], { options: { maxRetries: 3 } });
 		const elapsed = Date.now() - started;
-		expect(result.outputs[OUT.success][0].json).toEqual({ key, calls: 2 });
+		expect(result.outputs[CATEGORY.success][0].json).toEqual({ key, calls: 2 });
 		expect(elapsed).toBeGreaterThanOrEqual(900);
 	});
 
@@ -42,7 +43,7 @@ describe('retries', () => {
 		const started = Date.now();
 		const result = await runJas(jas, ['/api/status/429?retryAfter=120'], { options: { maxRetries: 3, maxRetryWait: 60 } });
 		expect(Date.now() - started).toBeLessThan(2000);
-		const error = errorOf(result.outputs[OUT.rate][0]);
+		const error = errorOf(result.outputs[CATEGORY.rateLimited][0]);
 		expect(error).toMatchObject({ status: 429, retryAfter: 120, attempts: 1, source: 'api' });
 		expect(error.message).toMatch(/120 s/);
 		expect(jas.stats.apiRequests).toBe(1);
@@ -50,7 +51,7 @@ describe('retries', () => {
 
 	it('retries network failures too, and reports what happened', async () => {
 		const result = await runJas(jas, ['/api/drop', '/api/slow?ms=3000'], { options: { maxRetries: 1, timeout: 300 } });
-		const [dropped, timedOut] = result.outputs[OUT.network].map(errorOf);
+		const [dropped, timedOut] = result.outputs[CATEGORY.networkError].map(errorOf);
 		expect(dropped).toMatchObject({ status: null, source: 'network', attempts: 2, statusText: 'reset' });
 		expect(timedOut).toMatchObject({ status: null, source: 'network', attempts: 2, statusText: 'timeout' });
 		expect(timedOut.message).toMatch(/within 300 ms/);
@@ -63,13 +64,13 @@ describe('retries', () => {
 		const post = { method: 'POST', bodyType: 'json', jsonBody: '{"a":1}' };
 
 		const once = await runJas(jas, [path], { ...post, options: { maxRetries: 3 } });
-		const error = errorOf(once.outputs[OUT.server][0]);
+		const error = errorOf(once.outputs[CATEGORY.serverError][0]);
 		expect(error).toMatchObject({ status: 503, attempts: 1 });
 		expect(error.body).toMatchObject({ calls: 1 });
 
 		jas.resetStats(); // flaky counts start again: the first call fails once more
 		const retried = await runJas(jas, [path], { ...post, options: { maxRetries: 3, retryNonIdempotent: true } });
-		expect(retried.outputs[OUT.success][0].json).toEqual({ key, calls: 2 });
+		expect(retried.outputs[CATEGORY.success][0].json).toEqual({ key, calls: 2 });
 	});
 });
 
@@ -104,6 +105,6 @@ describe('cancellation', () => {
 		expect(abortedAt).toBeGreaterThan(0);
 		expect(Date.now() - abortedAt).toBeLessThan(1500);
 		expect(jas.stats.apiRequests).toBe(1);
-		if (result?.outputs[OUT.rate]?.length) expect(errorOf(result.outputs[OUT.rate][0])).toMatchObject({ status: 429, retryAfter: 30 });
+		if (result?.outputs[CATEGORY.rateLimited]?.length) expect(errorOf(result.outputs[CATEGORY.rateLimited][0])).toMatchObject({ status: 429, retryAfter: 30 });
 	});
 });

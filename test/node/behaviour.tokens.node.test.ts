@@ -5,7 +5,11 @@
 import { DEMO_CLIENTS, type Simulator, startJasSimulator } from '../../tools/simulators';
 import { runNode } from '../helpers/runNode';
 import { JasRequest } from '../../nodes/JasRequest/JasRequest.node';
-import { errorOf, OUT, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
+import { errorOf, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
+import { registerSecrets } from '../../tools/simulators/secretRegistry';
+import { bearerOf, hostileClient, startHostileServer } from '../helpers/hostileServer';
+import { paired, run, sleep } from './hostile';
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 
 describe('a token expiring mid-run', () => {
 	let sim: Simulator;
@@ -18,8 +22,8 @@ describe('a token expiring mid-run', () => {
 		const result = await runJas(sim, paths, { options: { concurrency: 10, maxRetries: 0 } });
 		const runSeconds = (Date.now() - started) / 1000;
 		expect(runSeconds).toBeGreaterThan(2);
-		expect(result.outputs[OUT.success]).toHaveLength(300);
-		expect(pairedIndexes(result.outputs[OUT.success])).toEqual(paths.map((_, index) => index));
+		expect(result.outputs[CATEGORY.success]).toHaveLength(300);
+		expect(pairedIndexes(result.outputs[CATEGORY.success])).toEqual(paths.map((_, index) => index));
 		expect(sim.stats.expiredTokenRejections).toBe(0);
 		expect(sim.stats.unauthorized).toBe(0);
 		// Renewed every 1.5 s (a quarter of the lifetime before expiry): at least once in a run over 2 s.
@@ -40,10 +44,10 @@ describe('a failing token endpoint', () => {
 			items: Array.from({ length: 50 }, (_, index) => ({ json: { index } })),
 			credentials: { jasOAuth2Api: { baseUrl: sim.url, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: 'wrong-secret-123' } },
 		});
-		expect(result.outputs[OUT.auth]).toHaveLength(50);
-		expect(result.outputs.filter((_, index) => index !== OUT.auth).flat()).toHaveLength(0);
-		expect(pairedIndexes(result.outputs[OUT.auth])).toEqual(Array.from({ length: 50 }, (_, index) => index));
-		for (const item of result.outputs[OUT.auth]) {
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(50);
+		expect(result.outputs.filter((_, index) => index !== CATEGORY.authError).flat()).toHaveLength(0);
+		expect(pairedIndexes(result.outputs[CATEGORY.authError])).toEqual(Array.from({ length: 50 }, (_, index) => index));
+		for (const item of result.outputs[CATEGORY.authError]) {
 			const error = errorOf(item);
 			expect(error.source).toBe('token');
 			expect(error.status).toBe(401);
@@ -90,8 +94,8 @@ describe('secrets never leak', () => {
 		for (const fullResponse of [false, true]) {
 			const result = await runJas(sim, paths, { options: { maxRetries: 0, timeout: 500, fullResponse } });
 			outputs.push(result.outputs);
-			expect(result.outputs[OUT.network].length).toBeGreaterThanOrEqual(2); // drop and timeout
-			const echo = result.outputs[OUT.success][0].json;
+			expect(result.outputs[CATEGORY.networkError].length).toBeGreaterThanOrEqual(2); // drop and timeout
+			const echo = result.outputs[CATEGORY.success][0].json;
 			expect(JSON.stringify(echo)).toMatch(/"path":"\/api\/echo"/);
 			// The echo endpoint reflects the request headers: the token must not be among them.
 			expect(JSON.stringify(echo).toLowerCase()).not.toContain('bearer');
@@ -99,7 +103,7 @@ describe('secrets never leak', () => {
 		// Posting the secret itself as a body: whatever the API echoes back is scrubbed.
 		const posted = await runJas(sim, ['/api/echo'], { method: 'POST', bodyType: 'raw', rawBody: `secret=${DEMO_CLIENTS.jas.clientSecret}` });
 		outputs.push(posted.outputs);
-		expect(posted.outputs[OUT.success]).toHaveLength(1);
+		expect(posted.outputs[CATEGORY.success]).toHaveLength(1);
 		// Token endpoint failure (network: nothing listens there), and a wrong secret.
 		const refused = await runNode({
 			node: new JasRequest(),
@@ -107,14 +111,14 @@ describe('secrets never leak', () => {
 			items: [{ json: {} }],
 			credentials: { jasOAuth2Api: { baseUrl: sim.url, tokenUrl: 'http://127.0.0.1:1/oauth2/token', ...DEMO_CLIENTS.jas } },
 		});
-		expect(errorOf(refused.outputs[OUT.auth][0]).source).toBe('token');
+		expect(errorOf(refused.outputs[CATEGORY.authError][0]).source).toBe('token');
 		const rejected = await runNode({
 			node: new JasRequest(),
 			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' },
 			items: [{ json: {} }],
 			credentials: { jasOAuth2Api: { baseUrl: sim.url, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: 'wrong-secret-123' } },
 		});
-		expect(errorOf(rejected.outputs[OUT.auth][0]).source).toBe('token');
+		expect(errorOf(rejected.outputs[CATEGORY.authError][0]).source).toBe('token');
 		outputs.push(refused.outputs, rejected.outputs);
 
 		expect(sim.issuedSecrets().length).toBeGreaterThan(0);
@@ -131,10 +135,10 @@ describe('secrets never leak', () => {
 				credentials,
 			});
 		const results = [await run(['/ok', '/bad?status=400', '/gone?status=503'], { fullResponse: true }), await run(['/ok'], { responseFormat: 'text' })];
-		expect(results[0].outputs[OUT.success]).toHaveLength(1);
-		expect(results[0].outputs[OUT.client]).toHaveLength(1);
-		expect(results[0].outputs[OUT.server]).toHaveLength(1);
-		const reflected = results[0].outputs[OUT.success][0].json as { body: { youSent: { authorization: string } } };
+		expect(results[0].outputs[CATEGORY.success]).toHaveLength(1);
+		expect(results[0].outputs[CATEGORY.clientError]).toHaveLength(1);
+		expect(results[0].outputs[CATEGORY.serverError]).toHaveLength(1);
+		const reflected = results[0].outputs[CATEGORY.success][0].json as { body: { youSent: { authorization: string } } };
 		expect(reflected.body.youSent.authorization).toBe('Bearer [redacted]');
 		expectNoSecret(JSON.stringify(results.map((result) => result.outputs)));
 	});
@@ -155,7 +159,7 @@ describe('secrets never leak', () => {
 				items: [{ json: {} }],
 				credentials: { jasOAuth2Api: { baseUrl: special.url, ...client } },
 			});
-			expect(result.outputs[OUT.success]).toHaveLength(1);
+			expect(result.outputs[CATEGORY.success]).toHaveLength(1);
 			const text = JSON.stringify(result.outputs);
 			for (const form of [client.clientSecret, encodeURIComponent(client.clientSecret), new URLSearchParams({ s: client.clientSecret }).toString().slice(2)]) {
 				expect(text).not.toContain(form);
@@ -175,7 +179,77 @@ describe('secrets never leak', () => {
 			items: [{ json: {} }],
 			credentials,
 		});
-		expect(result.outputs[OUT.success]).toHaveLength(1);
+		expect(result.outputs[CATEGORY.success]).toHaveLength(1);
 		expectNoSecret(JSON.stringify(result.outputs));
 	});
+});
+
+describe("a token endpoint that never answers: each item waits within its own Timeout", () => {
+	/** A token endpoint that takes the request and never answers (the API itself is never reached). */
+	async function startSilentTokenEndpoint(): Promise<{ url: string; tokenRequests: number; close(): Promise<void> }> {
+		const { createServer } = await import('node:http');
+		const state = { url: '', tokenRequests: 0, close: async () => {} };
+		const server = createServer((req) => {
+			if (req.url?.startsWith('/oauth2/token')) state.tokenRequests++;
+			req.resume();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+		state.close = async () =>
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+		return state;
+	}
+
+	const runWithTimeout = async (url: string, timeout: number, secret: string) =>
+		await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo', options: { timeout, maxRetries: 0 } },
+			items: [{ json: {} }, { json: {} }],
+			credentials: { jasOAuth2Api: { baseUrl: url, clientId: 'silent-client', clientSecret: secret, renewalMarginSec: 60 } },
+		});
+
+	it('Timeout 500 ms ends the wait at about 500 ms with a message naming the Timeout; an execution with a longer Timeout still waits on the same request', async () => {
+		const silent = await startSilentTokenEndpoint();
+		try {
+			const started = Date.now();
+			const long = runWithTimeout(silent.url, 3_000, 'silent-secret-shared-1');
+			const short = await runWithTimeout(silent.url, 500, 'silent-secret-shared-1');
+			const shortMs = Date.now() - started;
+			expect(short.outputs[CATEGORY.authError]).toHaveLength(2);
+			const error = errorOf(short.outputs[CATEGORY.authError][0]);
+			expect(error.source).toBe('token');
+			expect(error.message).toMatch(/Timeout/);
+			expect(shortMs).toBeLessThan(2_500);
+			const longResult = await long;
+			expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+			expect(longResult.outputs[CATEGORY.authError]).toHaveLength(2);
+			// One shared request for both executions.
+			expect(silent.tokenRequests).toBe(1);
+		} finally {
+			await silent.close();
+		}
+	});
+});
+
+describe('a failed renewal while the token is valid', () => {
+	test('R1 renewal fails (500) while the old token is still valid: items keep working; after expiry: Auth Error, routed', async () => {
+		const s = await startHostileServer();
+		let fail = false;
+		s.tokenHandle = (req, res) => { req.resume(); if (fail) { res.writeHead(500); return void res.end('{"error":"down"}'); } const t = `r1-tok-${Math.random()}`; registerSecrets(t); s.tokens.push(t); res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ access_token: t, expires_in: 8 })); };
+		s.handle = (req, res) => res.end(JSON.stringify({ ok: s.tokens.includes(bearerOf(req)) }));
+		const creds = { baseUrl: s.url, ...hostileClient(), renewalMarginSec: 60 };
+		try {
+			await run(s, [{ path: '/a' }], {}, { credentials: creds });
+			fail = true;
+			await sleep(6200); // renewal due (margin = lifetime/4 = 2 s), token valid until 8 s: room for the token request's retries
+			const r = await run(s, [{ path: '/b' }], { options: { maxRetries: 0 } }, { credentials: creds });
+			expect(paired(r.outputs[CATEGORY.success])).toEqual([0]);
+			await sleep(2500); // now expired
+			const r2 = await run(s, [{ path: '/c' }, { path: '/d' }], {}, { credentials: creds });
+			expect(paired(r2.outputs[CATEGORY.authError])).toEqual([0, 1]);
+		} finally { await s.close(); }
+	}, 40000);
 });

@@ -3,8 +3,9 @@
  * 20 requests per second, bursts of 2). Without the option the node's Concurrency overruns the API and gets 429s;
  * with it set at the API's rate, requests are spaced so the API never has to refuse one. Figures are printed.
  */
+import { CATEGORY } from '../../nodes/JasRequest/routing';
 import { type Simulator, startJasSimulator } from '../../tools/simulators';
-import { OUT, runJas } from './behaviour.helpers';
+import { runJas } from './behaviour.helpers';
 
 const RATE = 20;
 const ITEMS = 60;
@@ -28,8 +29,8 @@ async function run(options: Record<string, unknown>): Promise<{ ok: number; rate
 	const started = Date.now();
 	const result = await runJas(jas, Array.from({ length: ITEMS }, (_, i) => `/api/echo?i=${i}`), { options: { concurrency: 10, ...options } });
 	return {
-		ok: result.outputs[OUT.success].length,
-		rateLimited: result.outputs[OUT.rate].length,
+		ok: result.outputs[CATEGORY.success].length,
+		rateLimited: result.outputs[CATEGORY.rateLimited].length,
 		refused: jas.stats.rateLimited,
 		seconds: (Date.now() - started) / 1000,
 	};
@@ -65,7 +66,7 @@ it('shares the limit between two executions of the same credential', async () =>
 	const options = { options: { concurrency: 10, maxRequestsPerSecond: RATE, maxRetries: 3 } };
 	const [a, b] = await Promise.all([runJas(jas, items, options), runJas(jas, items, options)]);
 	process.stdout.write(`two executions sharing ${RATE}/s: the API refused ${jas.stats.rateLimited}\n`);
-	expect(a.outputs[OUT.success].length + b.outputs[OUT.success].length).toBe(ITEMS);
+	expect(a.outputs[CATEGORY.success].length + b.outputs[CATEGORY.success].length).toBe(ITEMS);
 	expect(jas.stats.rateLimited).toBeLessThanOrEqual(1);
 });
 

@@ -29,3 +29,9 @@ it.each(links)('%s links to a README section (%s)', (_what, url) => {
 	expect(`${origin}${pathname}`).toBe('https://www.npmjs.com/package/n8n-nodes-jas');
 	expect(anchors).toContain(hash.slice(1));
 });
+
+it('every in-page link of the README names a heading', () => {
+	const targets = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
+	expect(targets.length).toBeGreaterThan(0);
+	expect(targets.filter((target) => !anchors.has(target))).toEqual([]);
+});

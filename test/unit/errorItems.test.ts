@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-import { apiErrorMessage, errorJson, statusTextFor, type ErrorDetails } from '../../nodes/JasRequest/errorItems';
+import { apiErrorMessage, errorJson, statusTextFor, type ErrorDetails } from '../../nodes/JasRequest/present/errorItems';
 import { JAS_STATUS_TEXT } from '../../nodes/JasRequest/jasStatus';
 
 describe('statusTextFor', () => {

@@ -102,8 +102,8 @@ describe('shapeSuccess', () => {
 		['non-array field', { items: { a: 1 } }, 'items'],
 		['text body', 'plain', 'items'],
 		['root not an array', { a: 1 }, '.'],
-	])('split: %s is a splitError naming the field', (_label, body, splitField) => {
+	])('split: %s is an input problem naming the field', (_label, body, splitField) => {
 		const result = shapeSuccess(body, meta, { fullResponse: false, splitField });
-		expect(result).toEqual({ splitError: expect.stringContaining(`no array at "${splitField}"`) });
+		expect(result).toEqual({ problem: expect.stringContaining(`no array at "${splitField}"`), source: 'input' });
 	});
 });

@@ -142,3 +142,109 @@ describe('Scrubber: every spelling an API may echo a secret in', () => {
 		expect(s.text(`a ${token}`)).toBe('a [redacted]');
 	});
 });
+
+describe('Scrubber: nested encodings are decoded to a fixed depth', () => {
+	const token = 'eyJhbGciOi+J/ab_c~d.9xY';
+	const scrubber = new Scrubber([token]);
+	const twice = encodeURIComponent(encodeURIComponent(token));
+	const jsonInJson = JSON.stringify(JSON.stringify({ t: token.replace(/\+/g, '\\u002B') })).slice(1, -1);
+
+	it.each([
+		['percent-encoded twice (a callback URL inside a query parameter)', twice],
+		['percent-encoded three times', encodeURIComponent(twice)],
+		['percent-encoded twice, lower-case hex', twice.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+		['form-encoded, then percent-encoded', encodeURIComponent(new URLSearchParams({ t: token }).toString().slice(2))],
+		['\\u escape inside a JSON string inside a JSON string', jsonInJson],
+		['\\/ escaped twice', token.replace(/\//g, '\\\\\\/')],
+		['base64 percent-encoded (a Basic header echoed in a URL)', encodeURIComponent(Buffer.from(`id:${token}`).toString('base64'))],
+		['HTML character references (an error page echoing the request)', token.replace(/\+/g, '&#43;').replace(/\//g, '&#x2F;').replace(/~/g, '&tilde;')],
+	])('%s', (_label, spelled) => {
+		const out = scrubber.text(`before ${spelled} after`);
+		expect(out).toContain('[redacted]');
+		let decoded = out;
+		for (let i = 0; i < 3; i++) decoded = decodeURIComponent(decoded.replace(/%(?![0-9a-f]{2})/gi, ''));
+		expect(decoded).not.toContain(token);
+		expect(decoded.replace(/\\+u002B/gi, '+').replace(/\\+\//g, '/')).not.toContain(token);
+		expect(out).not.toMatch(/eyJhbGciOi|ab_c|9xY/);
+	});
+});
+
+describe('Scrubber: no fragment of a secret survives, and text is scrubbed before it is cut', () => {
+	const token = 'Qx7vR2mK9pLw4Zt8Hn3Bc6Yd';
+	const scrubber = new Scrubber([token]);
+
+	it.each([
+		['a prefix left by a cut elsewhere (n8n previews 100 characters)', `received: grant_type=refresh_token&refresh_token=${token.slice(0, 20)}...`],
+		['the last segment of a token split at "/"', token.slice(5)],
+		['a middle piece', `x${token.slice(4, 14)}y`],
+		['a percent-encoded prefix', encodeURIComponent(`${token.slice(0, 6)}+/=${token.slice(6, 12)}`)],
+	])('%s', (_label, text) => {
+		const base = new Scrubber([`${token.slice(0, 6)}+/=${token.slice(6)}`, token]);
+		const out = base.text(text);
+		expect(out).toContain('[redacted]');
+		for (let i = 0; i + 8 <= token.length; i++) expect(decodeURIComponent(out)).not.toContain(token.slice(i, i + 8));
+	});
+
+	it('keeps fragments shorter than 8 characters, and text that shares none', () => {
+		expect(scrubber.text(`id ${token.slice(0, 7)} ok`)).toBe(`id ${token.slice(0, 7)} ok`);
+		expect(scrubber.text('nothing of it here')).toBe('nothing of it here');
+		expect(scrubber.mayContain(`x ${token.slice(3, 12)} y`)).toBe(true);
+	});
+
+	it('cut: a secret straddling the cut leaves nothing of itself, in any spelling', () => {
+		for (const spelled of [token, encodeURIComponent(encodeURIComponent(`${token}/+`))]) {
+			const text = `${'a'.repeat(50)}${spelled}${'b'.repeat(50)}`;
+			for (let at = 50; at < 50 + spelled.length; at++) {
+				const out = scrubber.cut(text, at);
+				expect(out.length).toBeLessThanOrEqual(at);
+				expect(out).not.toMatch(new RegExp(token.slice(0, 8)));
+			}
+		}
+	});
+});
+
+describe('Scrubber: ordinary text shared with a human-chosen secret is not a fragment', () => {
+	it('a client id and words that share 8 lower-case characters with the secret stay readable; its random part does not', () => {
+		const scrubber = new Scrubber(['jas-demo-secret-7f3a9c']);
+		expect(scrubber.text('client jas-demo-client, user jas-demo-user-46209')).toBe('client jas-demo-client, user jas-demo-user-46209');
+		expect(scrubber.text('cut: jas-demo-secret-7f')).toBe('cut: jas-demo-[redacted]');
+	});
+});
+
+/** Hostile spellings that must be scrubbed: in text, and in file bytes (binary files the literal spellings, text files mixed too). */
+describe('hostile spellings', () => {
+	const tok = 'Ab3+x/Yz9=q&w~Tok9876543210-abcdefghij';
+	const spaced = 'my secret/with slash';
+
+	function bytesScrub(scrubber: Scrubber, buf: Buffer, mixed: boolean, chunk = 7): string {
+		const bytes = scrubber.bytes({ mixed });
+		const out: Buffer[] = [];
+		for (let i = 0; i < buf.length; i += chunk) out.push(bytes.push(buf.subarray(i, i + chunk)));
+		out.push(bytes.end());
+		return Buffer.concat(out).toString('latin1');
+	}
+
+	const cases: Record<string, [secret: string, spelled: string]> = {
+		raw: [tok, tok],
+		pythonQuote: [tok, tok.replace(/[+=&~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())], // '/' kept
+		goJson: [tok, tok.replace(/&/g, '\\u0026')],
+		spaceAsPlus: [spaced, spaced.replace(/ /g, '+')],
+	};
+
+	test.each(Object.entries(cases))('text: %s', (_name, [secret, spelled]) => {
+		expect(new Scrubber([secret]).text(`x ${spelled} y`)).toBe('x [redacted] y');
+	});
+
+	test.each(Object.entries(cases))('text file bytes: %s', (_name, [secret, spelled]) => {
+		expect(bytesScrub(new Scrubber([secret]), Buffer.from(`x ${spelled} y`), true)).toBe('x [redacted] y');
+	});
+
+	test('binary file bytes: the literal spelling', () => {
+		expect(bytesScrub(new Scrubber([tok]), Buffer.from(`x ${tok} y`), false)).toBe('x [redacted] y');
+	});
+
+	test('a non-ASCII token in UTF-8 file bytes', () => {
+		const secret = 'tökén-abcdefghijkl';
+		expect(Buffer.from(bytesScrub(new Scrubber([secret]), Buffer.from(`{"a":"${secret}"}`, 'utf8'), false), 'latin1').toString('utf8')).not.toContain(secret);
+	});
+});

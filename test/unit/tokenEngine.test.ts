@@ -161,7 +161,7 @@ describe('TokenEngine: a shared acquisition belongs to no caller (issue 9, class
 		const pending = deferred<TokenSet>();
 		const fetch = jest.fn(async () => await pending.promise);
 		const a = new AbortController();
-		const waitA = engine.getToken('k', fetch, 0, a.signal);
+		const waitA = engine.getToken('k', fetch, 0, { signal: a.signal });
 		const waitB = engine.getToken('k', fetch, 0);
 		a.abort();
 		await expect(waitA).rejects.toMatchObject({ code: 'aborted' });
@@ -179,7 +179,32 @@ describe('TokenEngine: a shared acquisition belongs to no caller (issue 9, class
 		const a = new AbortController();
 		a.abort();
 		// The request starts (for whoever comes next) but this waiter leaves at once.
-		await expect(engine.getToken('k', fetch, 0, a.signal)).rejects.toMatchObject({ code: 'aborted' });
+		await expect(engine.getToken('k', fetch, 0, { signal: a.signal })).rejects.toMatchObject({ code: 'aborted' });
+	});
+});
+
+describe("TokenEngine: each waiter waits within its own item's Timeout", () => {
+	it('a waiter gives up at its own deadline, saying what to check or raise; the request goes on and serves a later waiter', async () => {
+		const engine = new TokenEngine();
+		const pending = deferred<TokenSet>();
+		const fetch = jest.fn(async () => await pending.promise);
+		const started = Date.now();
+		const short = engine.getToken('k', fetch, 0, { deadlineMs: started + 50 });
+		const long = engine.getToken('k', fetch, 0, { deadlineMs: started + 60_000 });
+		const error = (await short.catch((e: unknown) => e)) as Error & { code?: string };
+		expect(error.code).toBe('deadline');
+		expect(error.message).toMatch(/Timeout/);
+		expect(error.message).toMatch(/Token URL/);
+		expect(Date.now() - started).toBeLessThan(2_000);
+		pending.resolve({ accessToken: 'shared', lifetimeMs: 600_000 });
+		await expect(long).resolves.toMatchObject({ accessToken: 'shared' });
+		expect(fetch).toHaveBeenCalledTimes(1);
+	});
+
+	it('a waiter whose deadline has passed already leaves at once', async () => {
+		const engine = new TokenEngine();
+		const fetch = jest.fn(async () => await new Promise<TokenSet>(() => undefined));
+		await expect(engine.getToken('k', fetch, 0, { deadlineMs: Date.now() - 1 })).rejects.toMatchObject({ code: 'deadline' });
 	});
 });
 

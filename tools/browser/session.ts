@@ -1,10 +1,10 @@
 /**
  * Everything a browser run needs, in one call: the demo's simulators, credentials and workflow in a real n8n
- * (scripts/demo/run.ts), `n8n start` on a free port with the owner account, and a signed-in Chromium page.
+ * (tools/demo/run.ts), `n8n start` on a free port with the owner account, and a signed-in Chromium page.
  */
 import type { Page } from 'playwright-core';
 
-import { type DemoSetup, setUpDemo } from '../../scripts/demo/run';
+import { type DemoSetup, setUpDemo } from '../demo/run';
 import { freePort } from '../n8n/process';
 import { type N8nServer, startN8nServer } from '../n8n/server';
 import { type Browser, launchChromium } from './chromium';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 
 import type { N8nWorkflow } from '../n8n/instance';
-import { workflowNode } from '../../scripts/demo/workflow';
+import { workflowNode } from '../demo/workflow';
 
 /** A stable UUID-shaped webhook id per path (n8n keys production webhooks by it). */
 function webhookId(path: string): string {

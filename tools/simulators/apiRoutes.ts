@@ -4,7 +4,7 @@
  * page number with a `Link` header), and the growing lists (recordLists.ts).
  */
 import { createHash } from 'node:crypto';
-import type { ApiRequest, SimContext } from './common';
+import type { ApiRequest, ApiRouteContext } from './types';
 import { apiError, jsonReply, mediaType, statusText, type Reply } from './http';
 
 const MAX_SLOW_MS = 120_000;
@@ -85,7 +85,7 @@ function status(req: ApiRequest, code: string): Reply {
 	return jsonReply(value, { status: value, message: req.url.searchParams.get('message') ?? statusText(value) }, retryAfterHeader(req.url));
 }
 
-function flaky(ctx: SimContext, req: ApiRequest, key: string): Reply {
+function flaky(ctx: ApiRouteContext, req: ApiRequest, key: string): Reply {
 	const failures = intParam(req.url, 'failures', 1, 0, 1_000_000);
 	const failStatus = statusParam(req.url, 'status', 503);
 	const calls = (ctx.flakyCalls.get(key) ?? 0) + 1;
@@ -168,7 +168,7 @@ function listItem(index: number): { id: number; name: string } {
 }
 
 /** The common /api routes; undefined when the path is not one of them. */
-export async function handleCommonApi(ctx: SimContext, req: ApiRequest): Promise<Reply | undefined> {
+export async function handleCommonApi(ctx: ApiRouteContext, req: ApiRequest): Promise<Reply | undefined> {
 	const [, api, first = '', ...rest] = req.url.pathname.split('/');
 	if (api !== 'api') return undefined;
 	if (rest.length > 0 && !['echo', 'status', 'flaky', 'lists'].includes(first)) return undefined;

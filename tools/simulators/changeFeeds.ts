@@ -7,7 +7,7 @@
  * window was cut short; `nextChunkUrl` is where to continue (the same request with `page+1`, or the next window
  * from this one's `to`). Changes are injected through the admin API or `record`.
  */
-import type { ApiRequest, SimRequest } from './common';
+import type { ApiRequest, SimRequest } from './requests';
 import { apiError, httpError, jsonReply, oauthError, parseJsonObject, type Reply } from './http';
 
 export const FEED_ROLES = ['merchant', 'fulfiller'] as const;

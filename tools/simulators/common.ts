@@ -23,33 +23,16 @@ import {
 	writeReply,
 	type Reply,
 } from './http';
-import type { ClientConfig, Simulator, SimulatorName, SimulatorOptions, SimulatorStats, TokenFault } from './types';
+import type { ApiRequest, ApiRouteContext, ClientConfig, SimRequest, Simulator, SimulatorName, SimulatorOptions, SimulatorStats, TokenFault, TokenRecord } from './types';
 import { parseRecords, RecordLists } from './recordLists';
+
+export type { ApiRequest, SimRequest } from './types';
 import { registerSecrets } from './secretRegistry';
 
 const TOKEN_BODY_LIMIT = 64 * 1024;
 const API_BODY_LIMIT = 64 * 1024 * 1024;
 const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
-export interface TokenRecord {
-	clientId: string;
-	userId: string;
-	scopes: string[];
-	expiresAt: number;
-}
-
-/** A request as the token endpoint and the API routes see it: body already read. */
-export interface SimRequest {
-	method: string;
-	url: URL;
-	headers: IncomingHttpHeaders;
-	body: Buffer;
-}
-
-export interface ApiRequest extends SimRequest {
-	/** the record of the bearer token that authenticated this request */
-	token: TokenRecord;
-}
 
 export type ApiRoute = (ctx: SimContext, req: ApiRequest) => Promise<Reply | undefined> | Reply | undefined;
 
@@ -92,8 +75,8 @@ function nonNegative(value: number, what: string): number {
 	return value;
 }
 
-/** Mutable state of one simulator, handed to the provider's handlers. */
-export class SimContext {
+/** Mutable state of one simulator, handed to the provider's handlers (the common API routes see it as ApiRouteContext). */
+export class SimContext implements ApiRouteContext {
 	readonly stats: SimulatorStats = emptyStats();
 	readonly faults = new TokenFaultState();
 	/** /api/flaky/<key> call counts */

@@ -6,7 +6,7 @@
  * `POST /api/lists/<name>` with a JSON object appends it as a new record (a fresh `id`, numbered from 1), so a
  * record posted twice is there twice: what a test counts to prove "exactly once".
  */
-import type { ApiRequest } from './common';
+import type { ApiRequest } from './requests';
 import { apiError, jsonReply, parseJsonObject, type Reply } from './http';
 
 type ListRecord = Record<string, unknown> & { id: string; updatedAt: string };

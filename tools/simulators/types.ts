@@ -1,10 +1,11 @@
-import type { ChangeFeeds } from './changeFeeds';
-import type { RecordLists } from './recordLists';
-
 /**
  * Public types of the local OAuth provider simulators (JAS, Partner API, JTL-FFN).
  * Tests, benchmarks and the e2e harness code against these names.
  */
+import type { ChangeFeeds } from './changeFeeds';
+import type { RecordLists } from './recordLists';
+
+export type { ApiRequest, SimRequest, TokenRecord } from './requests';
 
 export type SimulatorName = 'jas' | 'partner' | 'jtl';
 
@@ -121,4 +122,14 @@ export interface JtlSimulator extends Simulator {
 	readonly feeds: ChangeFeeds;
 	/** true: GET /authorize shows a login/consent page (Approve / Deny) instead of approving at once. Default false. */
 	requireConsent(on: boolean): void;
+}
+
+/** What the common API routes (apiRoutes.ts) need of a simulator's state: declared here so they need not import it. */
+export interface ApiRouteContext {
+	/** /api/flaky/<key> call counts */
+	readonly flakyCalls: Map<string, number>;
+	/** A timer that the simulator's close() cuts short. */
+	sleep(ms: number): Promise<void>;
+	/** the growing lists under /api/lists/<name> (recordLists.ts) */
+	readonly lists: RecordLists;
 }

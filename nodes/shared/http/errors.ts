@@ -1,4 +1,5 @@
 /** Why no HTTP answer arrived: the error type, its classification from Node/undici errors, and messages that say what to do. */
+import { messageOf } from './settle';
 
 export type TransportErrorCode =
 	| 'timeout'
@@ -78,13 +79,53 @@ function reasonOf(error: unknown): string {
 	// OpenSSL errors carry a readable `reason`; their message names source files.
 	const opensslReason = (error as { reason?: unknown } | null)?.reason;
 	const message =
-		typeof opensslReason === 'string' ? opensslReason : (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+		typeof opensslReason === 'string' ? opensslReason : messageOf(error).split('\n')[0].trim();
 	const code = errorCodes(error)[0];
 	const text = message || code || 'unknown error';
 	return code && !text.includes(code) ? `${text} (${code})` : text;
 }
 
-export function describeFailure(code: TransportErrorCode, target: string, url: URL, error: unknown, timeoutMs: number): string {
+/** Where a connection error says it tried to connect: the address, port and host name on it or its causes. */
+function connectTargets(error: unknown, depth = 0): Array<{ address?: unknown; port?: unknown; hostname?: unknown }> {
+	if (!error || typeof error !== 'object' || depth > 4) return [];
+	const { address, port, hostname, cause, errors } = error as Record<string, unknown>;
+	const inner = [...(Array.isArray(errors) ? errors : []), cause].flatMap((next) => connectTargets(next, depth + 1));
+	return [{ address, port, hostname }, ...inner];
+}
+
+/**
+ * The proxy (of those in use) that the error failed to reach, if it names one: its host name (DNS), or its port and
+ * address (a proxy given by name is matched by port alone: its address is whatever DNS gave).
+ */
+export function failedProxy(error: unknown, proxies: string[]): URL | undefined {
+	const targets = connectTargets(error);
+	for (const proxy of proxies) {
+		const url = new URL(proxy);
+		const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+		const host = url.hostname.replace(/^\[|\]$/g, '');
+		const byAddress = /^[\d.]+$|:/.test(host);
+		const reached = (t: { address?: unknown; port?: unknown; hostname?: unknown }) =>
+			t.hostname === host || (Number(t.port) === port && (!byAddress || t.address === host));
+		if (targets.some(reached)) return url;
+	}
+	return undefined;
+}
+
+const PROXY_VARIABLES = 'HTTP_PROXY, HTTPS_PROXY or ALL_PROXY';
+
+/** A failure to reach the proxy, said as such (never its user:password). */
+function proxyFailure(code: TransportErrorCode, target: string, proxy: URL, error: unknown): string | undefined {
+	const where = `the proxy ${proxy.host} (${PROXY_VARIABLES} of the n8n server)`;
+	if (code === 'refused') return `${target} failed: ${where} refused the connection. Check that the proxy is running and the proxy variables are right.`;
+	if (code === 'dns') return `${target} failed: the host name of ${where} could not be resolved. Check the proxy variables.`;
+	if (code === 'reset' || code === 'network') return `${target} failed at ${where}: ${reasonOf(error)}. Check the proxy and the proxy variables.`;
+	return undefined;
+}
+
+export function describeFailure(code: TransportErrorCode, target: string, url: URL, error: unknown, timeoutMs: number, proxies: string[] = []): string {
+	const proxy = proxies.length > 0 ? failedProxy(error, proxies) : undefined;
+	const viaProxy = proxy && proxyFailure(code, target, proxy, error);
+	if (viaProxy) return viaProxy;
 	const host = url.host;
 	switch (code) {
 		case 'timeout':

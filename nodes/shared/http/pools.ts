@@ -1,11 +1,13 @@
 /**
  * Connection pools: one undici dispatcher per configuration for the life of the process, so keep-alive connections
  * are shared by all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived
- * filter). HTTP(S)_PROXY / NO_PROXY are honoured (EnvHttpProxyAgent); without a proxy, its plain keep-alive Agent is used.
+ * filter). HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured (proxyEnv.ts, EnvHttpProxyAgent); without a
+ * proxy, its plain keep-alive Agent is used.
  */
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 import type { EgressFilter, LookupFunction } from './egress';
+import { type ProxySettings, readProxySettings } from './proxyEnv';
 
 // Dispatchers: one pool per configuration for the life of the process, so keep-alive connections are shared by
 // all executions. Only a handful can exist: (ignore TLS or not) x (no filter, or n8n's one long-lived filter).
@@ -29,10 +31,22 @@ let egressDispatchers = new WeakMap<EgressFilter, Map<boolean, Dispatcher>>();
 // Only so resetDispatchersForTests can close pools that sit in the WeakMap.
 const created = new Set<WeakRef<Dispatcher>>();
 
+/** The proxies the pools were built with: a connection failure at one of them is named as the proxy's. */
+let proxies: ProxySettings = {};
+
+export function proxiesInUse(): string[] {
+	return [proxies.httpProxy, proxies.httpsProxy].filter((proxy): proxy is string => proxy !== undefined);
+}
+
 function createDispatcher(allowUnauthorizedCerts: boolean, lookup: LookupFunction | undefined): Dispatcher {
 	const tls = { rejectUnauthorized: !allowUnauthorizedCerts };
+	proxies = readProxySettings();
 	const dispatcher = new EnvHttpProxyAgent({
 		...POOL_OPTIONS,
+		// Given explicitly (never undefined, or undici would read the raw variables again): ALL_PROXY and scheme-less
+		// proxies are resolved by proxyEnv.ts.
+		httpProxy: proxies.httpProxy ?? '',
+		httpsProxy: proxies.httpsProxy ?? '',
 		connect: lookup ? { ...tls, lookup } : tls,
 		// Through a proxy, the target's TLS session is configured by requestTls, not connect.
 		...(allowUnauthorizedCerts ? { requestTls: tls } : {}),
@@ -76,6 +90,7 @@ export function dispatcherFor(allowUnauthorizedCerts: boolean, egress: EgressFil
 export async function resetDispatchersForTests(): Promise<void> {
 	const live = [...created].map((ref) => ref.deref()).filter((d): d is Dispatcher => d !== undefined);
 	created.clear();
+	proxies = {};
 	plainDispatchers.clear();
 	egressDispatchers = new WeakMap();
 	await Promise.all(live.map(async (dispatcher) => await dispatcher.destroy().catch(() => undefined)));

@@ -4,7 +4,7 @@
  * is never exceeded whatever Concurrency is; and a 429 pauses every request of the credential until its
  * Retry-After has passed, not only the one that got it.
  */
-import { sleep } from './retry';
+import { sleep } from './wait';
 
 export class RateLimiter {
 	/** When the next request may start (ms epoch). */
@@ -45,11 +45,11 @@ export class RateLimiter {
 		const slot = Math.max(now, this.nextSlotMs, this.pausedUntilMs);
 		this.nextSlotMs = slot + this.intervalMs;
 		this.waiting++;
-		let reached = slot > now ? await sleep(slot - now, signal) : !signal?.aborted;
+		let reached = slot > now ? (await sleep(slot - now, { signal })) === 'elapsed' : !signal?.aborted;
 		// A stalled event loop (a busy n8n) wakes several waiters at once, all past their slots; and a 429 may have
 		// come in while they slept. Spacing is kept by when requests really start, not by when they were due.
 		for (let wait = this.earliestStart() - this.now(); reached && wait > 0; wait = this.earliestStart() - this.now()) {
-			reached = await sleep(wait, signal);
+			reached = (await sleep(wait, { signal })) === 'elapsed';
 		}
 		this.waiting--;
 		if (reached) {

@@ -80,23 +80,3 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy, random: () =
 	if (input.waitedMs + delayMs > Math.min(policy.maxTotalWaitMs, RETRY_LIMITS.maxTotalWaitMs)) return { retry: false, reason: 'retry wait budget exceeded' };
 	return { retry: true, delayMs };
 }
-
-/**
- * Waits `ms` (at most a timer's range), or less if `signal` aborts meanwhile (returns false then). Built on
- * AbortSignal.timeout rather than a timer of our own: nothing to clear, and the same primitive cancels the wait.
- */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-	if (signal?.aborted) return false;
-	const elapsed = AbortSignal.timeout(Math.min(Math.max(0, Math.ceil(ms)), 2_147_483_647));
-	return await new Promise<boolean>((resolve) => {
-		const finish = (completed: boolean) => {
-			elapsed.removeEventListener('abort', onElapsed);
-			signal?.removeEventListener('abort', onAbort);
-			resolve(completed);
-		};
-		const onElapsed = () => finish(true);
-		const onAbort = () => finish(false);
-		elapsed.addEventListener('abort', onElapsed, { once: true });
-		signal?.addEventListener('abort', onAbort, { once: true });
-	});
-}

@@ -11,7 +11,8 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import { checkEgress, type EgressFilter, validateRedirect } from './egress';
 import { blockedMessage, classify, describeFailure, TransportError, type TransportErrorCode } from './errors';
 import { firstHeader } from './headers';
-import { dispatcherFor } from './pools';
+import { dispatcherFor, proxiesInUse } from './pools';
+import { type Hop, nextHop, REDIRECT_STATUSES, type RedirectLimits } from './redirect';
 import { reasonPhrase } from './statusText';
 import { displayUrl } from './url';
 import { parseTarget, TOKEN, validateHeaders } from './validation';
@@ -57,182 +58,179 @@ export interface HttpResponse {
 }
 
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+/**
+ * One attempt's abort bookkeeping: the caller's cancel and the deadline both abort one controller; which came first
+ * decides between 'aborted' and 'timeout'. (Plain listeners rather than AbortSignal.any: they are removed at the
+ * end, so a long-lived execution signal does not collect one listener per request.)
+ */
+class AttemptSignal {
+	readonly controller = new AbortController();
 
-/** Fetch rules (and n8n's): 303 turns anything but GET/HEAD into GET; 301/302 turn POST into GET; 307/308 keep. */
-function redirectDropsBody(method: string, status: number): boolean {
-	if (status === 303) return method !== 'GET' && method !== 'HEAD';
-	return (status === 301 || status === 302) && method === 'POST';
+	abortedBy?: 'caller' | 'timeout';
+
+	private readonly deadline?: AbortSignal;
+
+	/** A streamed body (a file download) outlives the attempt: see keepUntilConsumed. */
+	private kept = false;
+
+	constructor(
+		private readonly caller: AbortSignal | undefined,
+		timeoutMs: number,
+	) {
+		this.deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+		this.deadline?.addEventListener('abort', this.onDeadline, { once: true });
+		if (caller?.aborted) this.onCallerAbort();
+		else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+	}
+
+	private readonly onCallerAbort = () => {
+		this.abortedBy ??= 'caller';
+		this.controller.abort(this.caller?.reason);
+	};
+
+	private readonly onDeadline = () => {
+		this.abortedBy ??= 'timeout';
+		this.controller.abort(new Error('timeout'));
+	};
+
+	private readonly release = () => this.caller?.removeEventListener('abort', this.onCallerAbort);
+
+	private stopDeadline(): void {
+		this.deadline?.removeEventListener('abort', this.onDeadline);
+	}
+
+	/** A streamed body's total time is not bounded by the timeout, only the silence between chunks is (undici's bodyTimeout); the cancel listener stays until the stream closes. */
+	keepUntilConsumed(stream: ResponseBody): void {
+		this.kept = true;
+		this.stopDeadline();
+		stream.once('close', this.release);
+	}
+
+	end(): void {
+		if (this.kept) return;
+		this.stopDeadline();
+		this.release();
+	}
 }
 
-function withoutHeaders(headers: Record<string, string>, drop: (lowerName: string) => boolean): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).filter(([name]) => !drop(name.toLowerCase())));
+/** A hop's answer: a redirect to follow (its Location), or the final answer with its body read or streamed. */
+type HopAnswer = { response: Dispatcher.ResponseData<null>; location: string } | { response: Dispatcher.ResponseData<null>; location?: undefined; body: Buffer; stream?: ResponseBody };
+
+function failure(code: TransportErrorCode, message: string, cause?: unknown): TransportError {
+	return new TransportError(code, message, cause === undefined ? undefined : { cause });
 }
 
-export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
-	let method = String(request.method ?? '').trim().toUpperCase();
+/**
+ * Where a hop leaves: n8n's egress check, then the request on the wire, then its body (dumped for a redirect to
+ * follow, streamed, or read within the limits). Every failure becomes a TransportError that says what to do.
+ * Messages are not scrubbed here: everything that leaves the node passes the scrubber at its exit (emit.ts).
+ */
+async function sendHop(hop: Hop, request: HttpRequest, attempt: AttemptSignal, dispatcher: Dispatcher): Promise<HopAnswer> {
+	const { signal } = attempt.controller;
+	// Message texts are built only when a message is needed: displayUrl parses the URL again.
+	const target = () => `${hop.method} ${displayUrl(hop.url.href)}`;
+	try {
+		if (signal.aborted) throw signal.reason;
+		if (request.egress) {
+			if (hop.redirects > 0) validateRedirect(request.egress, hop.url.href);
+			await checkEgress(request.egress, hop.url.href, signal);
+		}
+		const response = await undiciRequest(hop.url, {
+			dispatcher,
+			method: hop.method,
+			headers: hop.headers,
+			body: hop.body ?? null,
+			signal,
+			headersTimeout: request.timeoutMs,
+			bodyTimeout: request.timeoutMs,
+		});
+		const location = firstHeader(response.headers.location);
+		if (request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
+			await response.body.dump();
+			return { response, location };
+		}
+		if (request.streamBody?.(response.statusCode)) return { response, body: Buffer.alloc(0), stream: response.body };
+		// An error answer's body is only shown (error.body): a too-long one is cut rather than failing the item, so a
+		// 503 stays a 503 (and is retried) whatever it carries.
+		const body =
+			response.statusCode >= 400
+				? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES) + ERROR_BODY_SCRUB_MARGIN_BYTES, target, true)
+				: await readLimited(response, request.maxBodyBytes, target);
+		return { response, body };
+	} catch (error) {
+		if (error instanceof TransportError) {
+			throw error.code === 'blocked' ? failure('blocked', blockedMessage(target(), error.cause), error.cause) : error;
+		}
+		const code = attempt.abortedBy === 'caller' ? 'aborted' : attempt.abortedBy === 'timeout' ? 'timeout' : classify(error);
+		throw failure(code, describeFailure(code, target(), hop.url, error, request.timeoutMs, proxiesInUse()), error);
+	}
+}
+
+function finalResponse(answer: Extract<HopAnswer, { body: Buffer }>, hop: Hop): HttpResponse {
+	const { response, body, stream } = answer;
+	const headers: Record<string, string | string[]> = {};
+	for (const [name, value] of Object.entries(response.headers)) {
+		if (value !== undefined) headers[name.toLowerCase()] = value;
+	}
+	return {
+		status: response.statusCode,
+		statusText: response.statusText || reasonPhrase(response.statusCode) || '',
+		headers,
+		body,
+		...(stream ? { stream } : {}),
+		url: hop.url.href,
+		credentialsDropped: hop.credentialsDropped,
+	};
+}
+
+/** The request's first hop, or the TransportError that says why it cannot be sent. */
+function firstHop(request: HttpRequest): Hop {
+	const method = String(request.method ?? '').trim().toUpperCase();
 	if (!TOKEN.test(method)) {
 		throw new TransportError('invalidRequest', `"${method.slice(0, 30)}" is not a valid HTTP method. Use GET, POST, PUT, PATCH, DELETE or HEAD.`);
 	}
-	let url = parseTarget(method, request.url);
-	validateHeaders(request.headers);
-	const timeoutMs = request.timeoutMs;
+	const url = parseTarget(method, request.url);
+	validateHeaders(request.headers, request.body);
+	const { timeoutMs } = request;
 	if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
 		throw new TransportError('invalidRequest', `The timeout must be a number of milliseconds of 0 or more (0 = none); got ${String(timeoutMs)}.`);
 	}
-	const maxRedirects = Math.max(0, Math.floor(request.maxRedirects || 0));
-	// Messages are not scrubbed here: everything that leaves the node passes the scrubber at its exit (emit.ts).
-	const fail = (code: TransportErrorCode, message: string, cause?: unknown) =>
-		new TransportError(code, message, cause === undefined ? undefined : { cause });
+	return { method, url, headers: { ...request.headers }, body: request.body, credentialsDropped: false, redirects: 0 };
+}
 
-	// One controller for the whole attempt: the caller's cancel and the deadline both abort it; which came first
-	// decides between 'aborted' and 'timeout'. (Plain listeners rather than AbortSignal.any: they are removed in
-	// `finally`, so a long-lived execution signal does not collect one listener per request.)
-	const controller = new AbortController();
-	let abortedBy: 'caller' | 'timeout' | undefined;
-	const onCallerAbort = () => {
-		abortedBy ??= 'caller';
-		controller.abort(request.signal?.reason);
+export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
+	let hop = firstHop(request);
+	const first = hop;
+	const limits: RedirectLimits = {
+		originalOrigin: hop.url.origin,
+		maxRedirects: Math.max(0, Math.floor(request.maxRedirects || 0)),
+		originalTarget: () => `${first.method} ${displayUrl(first.url.href)}`,
 	};
-	const deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-	const onDeadline = () => {
-		abortedBy ??= 'timeout';
-		controller.abort(new Error('timeout'));
-	};
-	const stopDeadline = () => deadline?.removeEventListener('abort', onDeadline);
-	deadline?.addEventListener('abort', onDeadline, { once: true });
-	if (request.signal?.aborted) onCallerAbort();
-	else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
+	const attempt = new AttemptSignal(request.signal, request.timeoutMs);
 	const dispatcher = dispatcherFor(request.allowUnauthorizedCerts === true, request.egress);
-	const originalOrigin = url.origin;
-	// Message texts are built only when a message is needed: displayUrl parses the URL again.
-	const originalUrl = url.href;
-	const originalMethod = method;
-	const originalTarget = () => `${originalMethod} ${displayUrl(originalUrl)}`;
-	let headers = { ...request.headers };
-	let body = request.body;
-	let redirects = 0;
-	let credentialsDropped = false;
-	// A streamed body (a file download) outlives this function. Its total time is not bounded by the timeout, only
-	// the silence between chunks is (undici's bodyTimeout); the cancel listener stays until the stream closes.
-	let keep = false;
-	const release = () => request.signal?.removeEventListener('abort', onCallerAbort);
-	const keepUntilConsumed = (stream: ResponseBody) => {
-		keep = true;
-		stopDeadline();
-		stream.once('close', release);
-	};
 	try {
 		for (;;) {
-			const hopMethod = method;
-			const hopUrl = url.href;
-			const target = () => `${hopMethod} ${displayUrl(hopUrl)}`;
-			let response: Dispatcher.ResponseData<null>;
-			let responseBody: Buffer | undefined;
-			let streamed: ResponseBody | undefined;
-			try {
-				if (controller.signal.aborted) throw controller.signal.reason;
-				if (request.egress) {
-					if (redirects > 0) validateRedirect(request.egress, url.href);
-					await checkEgress(request.egress, url.href, controller.signal);
-				}
-				response = await undiciRequest(url, {
-					dispatcher,
-					method,
-					headers,
-					body: body ?? null,
-					signal: controller.signal,
-					headersTimeout: timeoutMs,
-					bodyTimeout: timeoutMs,
-				});
-				const location = firstHeader(response.headers.location);
-				const follow = request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined;
-				if (follow) {
-					await response.body.dump();
-				} else if (request.streamBody?.(response.statusCode)) {
-					streamed = response.body;
-					responseBody = Buffer.alloc(0);
-				} else {
-					// An error answer's body is only shown (error.body): a too-long one is cut rather than failing the item,
-					// so a 503 stays a 503 (and is retried) whatever it carries.
-					responseBody =
-						response.statusCode >= 400
-							? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES), target, true)
-							: await readLimited(response, request.maxBodyBytes, target);
-				}
-			} catch (error) {
-				if (error instanceof TransportError) {
-					throw error.code === 'blocked' ? fail('blocked', blockedMessage(target(), error.cause), error.cause) : error;
-				}
-				const code = abortedBy === 'caller' ? 'aborted' : abortedBy === 'timeout' ? 'timeout' : classify(error);
-				throw fail(code, describeFailure(code, target(), url, error, timeoutMs), error);
+			const answer = await sendHop(hop, request, attempt, dispatcher);
+			if (answer.location === undefined) {
+				if (answer.stream) attempt.keepUntilConsumed(answer.stream);
+				return finalResponse(answer, hop);
 			}
-
-			if (responseBody !== undefined) {
-				const responseHeaders: Record<string, string | string[]> = {};
-				for (const [name, value] of Object.entries(response.headers)) {
-					if (value !== undefined) responseHeaders[name.toLowerCase()] = value;
-				}
-				if (streamed) keepUntilConsumed(streamed);
-				return {
-					status: response.statusCode,
-					statusText: response.statusText || reasonPhrase(response.statusCode) || '',
-					headers: responseHeaders,
-					body: responseBody,
-					...(streamed ? { stream: streamed } : {}),
-					url: url.href,
-					credentialsDropped,
-				};
-			}
-
-			// A redirect we follow.
-			const location = firstHeader(response.headers.location) ?? '';
-			let next: URL;
-			try {
-				next = new URL(location, url);
-			} catch {
-				throw fail('network', `${target()} was redirected (${response.statusCode}) to an invalid Location. Check the URL; the server's redirect is broken.`);
-			}
-			if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-				throw fail('network', `${target()} was redirected (${response.statusCode}) to a ${next.protocol} URL, which cannot be followed. Check the URL.`);
-			}
-			if (redirects >= maxRedirects) {
-				throw fail(
-					'tooManyRedirects',
-					`${originalTarget()} was redirected more than ${maxRedirects} time(s) (last to ${displayUrl(next.href)}). Check the URL, or raise the redirect limit.`,
-				);
-			}
-			redirects++;
-			const dropBody = redirectDropsBody(method, response.statusCode);
-			// Credentials only go to the origin the caller addressed; once dropped they stay dropped for later hops.
-			const crossOrigin = next.origin !== originalOrigin;
-			if (crossOrigin) credentialsDropped = true;
-			headers = withoutHeaders(
-				headers,
-				(name) =>
-					name === 'host' ||
-					(crossOrigin && CREDENTIAL_HEADERS.has(name)) ||
-					(dropBody && (name.startsWith('content-') || name === 'transfer-encoding')),
-			);
-			if (dropBody) {
-				method = 'GET';
-				body = undefined;
-			}
-			next.hash = '';
-			url = next;
+			const next = nextHop(hop, answer.response.statusCode, answer.location, limits);
+			if (!next.ok) throw failure(next.code, next.message);
+			hop = next.hop;
 		}
 	} finally {
-		if (!keep) {
-			stopDeadline();
-			release();
-		}
+		attempt.end();
 	}
 }
 
-/** The most of an error answer's body that is kept. */
-const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/** The most of an error answer's body that is shown (error.body), cut by the node after scrubbing. */
+export const ERROR_BODY_MAX_BYTES = 1024 * 1024;
+/**
+ * Read beyond that cut, so that a secret straddling it is still whole when the scrubber sees it (scrub, then cut):
+ * more than the longest spelling of any token.
+ */
+const ERROR_BODY_SCRUB_MARGIN_BYTES = 64 * 1024;
 
 /**
  * Reads a body into memory up to `maxBytes`; past it, fails with 'tooLarge', or with `cut` keeps what fits. Either

@@ -20,3 +20,8 @@ export function attempt<T>(fn: () => T): Settled<T> {
 		return { ok: false, error };
 	}
 }
+
+/** The message of anything thrown (an Error's message, else its text). */
+export function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -10,15 +10,18 @@ import type {
 	IHttpRequestHelper,
 } from 'n8n-workflow';
 
+import { authenticateForApiOrigin } from './bearerScope';
+import { fieldExpression, fieldValue, tokenUrlExpression, tokenUrlOf } from './credentialFields';
 import { type CachedToken, tokenCacheKey, tokenEngine, TokenEngine } from './tokenEngine';
 import { n8nTokenHttp } from './tokenHttp';
-import { type ClientCredentialsConfig, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { type ClientCredentialsConfig, configSecrets, requestToken, type TokenBodyStyle, type TokenHttp } from './tokenRequest';
+import { CREDENTIAL_TYPES } from './credentialTypes';
 import { settle } from '../http/settle';
-import { trimTrailingSlashes } from '../http/url';
+import type { WaitBounds } from '../http/wait';
 import { redact } from '../secrets';
 
 export interface ClientCredentialsProvider {
-	credentialType: 'jasOAuth2Api' | 'partnerOAuth2Api';
+	credentialType: typeof CREDENTIAL_TYPES.jas | typeof CREDENTIAL_TYPES.partner;
 	label: string;
 	bodyStyle: TokenBodyStyle;
 	/** The token endpoint's path, appended to the Base URL when the Token URL is left empty. */
@@ -29,7 +32,7 @@ export interface ClientCredentialsProvider {
 }
 
 export const JAS_PROVIDER: ClientCredentialsProvider = {
-	credentialType: 'jasOAuth2Api',
+	credentialType: CREDENTIAL_TYPES.jas,
 	label: 'JAS OAuth2 API',
 	bodyStyle: 'form',
 	endpointPath: '/oauth2/token',
@@ -39,7 +42,7 @@ export const JAS_PROVIDER: ClientCredentialsProvider = {
 };
 
 export const PARTNER_PROVIDER: ClientCredentialsProvider = {
-	credentialType: 'partnerOAuth2Api',
+	credentialType: CREDENTIAL_TYPES.partner,
 	label: 'Partner OAuth2 API',
 	bodyStyle: 'json',
 	endpointPath: '/api/oauth/token',
@@ -48,16 +51,9 @@ export const PARTNER_PROVIDER: ClientCredentialsProvider = {
 	baseUrlHint: 'The base URL of the partner API, e.g. https://partner.example.com',
 };
 
-function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
-}
-
-/** The Token URL: as entered, or the Base URL plus the provider's documented path. */
+/** The Token URL: as entered, or the Base URL plus the provider's documented path (credentialFields.ts). */
 export function resolveTokenUrl(provider: ClientCredentialsProvider, credentials: ICredentialDataDecryptedObject): string {
-	const explicit = text(credentials.tokenUrl);
-	if (explicit) return explicit;
-	const base = trimTrailingSlashes(text(credentials.baseUrl));
-	return base ? base + provider.endpointPath : '';
+	return tokenUrlOf(credentials, provider.endpointPath);
 }
 
 export interface ClientCredentialsSettings extends ClientCredentialsConfig {
@@ -72,10 +68,9 @@ export function clientCredentialsSettings(
 	const config: ClientCredentialsConfig = {
 		label: provider.label,
 		tokenUrl: resolveTokenUrl(provider, credentials),
-		clientId: text(credentials.clientId),
-		// Secrets are used verbatim: a trailing space may be part of one.
-		clientSecret: typeof credentials.clientSecret === 'string' ? credentials.clientSecret : '',
-		scope: text(credentials.scope),
+		clientId: fieldValue(credentials, 'clientId'),
+		clientSecret: fieldValue(credentials, 'clientSecret'),
+		scope: fieldValue(credentials, 'scope'),
 		bodyStyle: provider.bodyStyle,
 		defaultLifetimeSec: provider.defaultLifetimeSec,
 	};
@@ -92,10 +87,10 @@ export async function getClientCredentialsToken(
 	settings: ClientCredentialsSettings,
 	http: TokenHttp,
 	engine: TokenEngine = tokenEngine,
-	/** The caller's cancel signal: ends only this caller's wait, never the shared request. */
-	signal?: AbortSignal,
+	/** The caller's Timeout and Stop: they end only this caller's wait, never the shared request. */
+	bounds: WaitBounds = {},
 ): Promise<CachedToken> {
-	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, signal);
+	return await engine.getToken(settings.cacheKey, async () => await requestToken(settings, { http }), settings.marginMs, bounds);
 }
 
 /**
@@ -108,7 +103,7 @@ export async function preAuthenticate(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IDataObject> {
 	const settings = clientCredentialsSettings(provider, credentials);
-	const stored = text(credentials.accessToken);
+	const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	if (stored) tokenEngine.invalidate(settings.cacheKey, stored);
 	const token = await getClientCredentialsToken(settings, n8nTokenHttp(helper.helpers));
 	return { accessToken: token.accessToken };
@@ -122,7 +117,7 @@ export async function preAuthenticate(
  */
 export function preAuthenticationError(error: unknown, credentials: ICredentialDataDecryptedObject): Error {
 	const message = error instanceof Error ? error.message : String(error);
-	return new Error(redact(message, [typeof credentials.clientSecret === 'string' ? credentials.clientSecret : undefined]));
+	return new Error(redact(message, configSecrets({ clientSecret: fieldValue(credentials, 'clientSecret'), tokenUrl: fieldValue(credentials, 'tokenUrl') })));
 }
 
 /**
@@ -131,11 +126,10 @@ export function preAuthenticationError(error: unknown, credentials: ICredentialD
  * is what the dialog shows, and these rules are only the fallback.
  */
 export function clientCredentialsTest(provider: ClientCredentialsProvider): ICredentialTestRequest {
-	const tokenUrl = `={{$credentials.tokenUrl ? $credentials.tokenUrl.trim() : $credentials.baseUrl.trim().replace(/\\/+$/, "") + "${provider.endpointPath}"}}`;
 	return {
 		request: {
 			method: 'POST',
-			url: tokenUrl,
+			url: tokenUrlExpression(provider.endpointPath),
 			// As every token request: a redirect would re-post the client secret to another host.
 			disableFollowRedirect: true,
 			headers: {
@@ -144,8 +138,8 @@ export function clientCredentialsTest(provider: ClientCredentialsProvider): ICre
 			},
 			body: {
 				grant_type: 'client_credentials',
-				client_id: '={{$credentials.clientId}}',
-				client_secret: '={{$credentials.clientSecret}}',
+				client_id: `={{ ${fieldExpression('clientId')} }}`,
+				client_secret: `={{ ${fieldExpression('clientSecret')} }}`,
 			},
 		},
 		rules: [
@@ -168,9 +162,7 @@ export function clientCredentialsType(
 			if (!outcome.ok) throw preAuthenticationError(outcome.error, credentials);
 			return outcome.value;
 		},
-		authenticate: {
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-		},
+		// A function, not a generic header: it sees the request, so the token goes only to the API origin (bearerScope.ts).
+		authenticate: authenticateForApiOrigin,
 	};
 }

@@ -26,3 +26,13 @@ export function jtlApiBaseUrl(credentials: ICredentialDataDecryptedObject): stri
 export function jtlOAuthEndpointExpression(path: '/authorize' | '/token'): string {
 	return `={{$self["environment"] === "custom" ? String($self["customOAuthUrl"] || "").trim().replace(/\\/+$/, "") + "${path}" : "${JTL_OAUTH_URL}${path}"}}`;
 }
+
+/**
+ * The token URL n8n's refresh posts to: the credential's resolved Access Token URL (n8n evaluates the expression of
+ * jtlOAuthEndpointExpression), or the same rule computed here when it arrives unresolved.
+ */
+export function jtlTokenUrl(credentials: ICredentialDataDecryptedObject): string {
+	const resolved = typeof credentials.accessTokenUrl === 'string' ? credentials.accessTokenUrl.trim() : '';
+	if (/^https?:\/\//i.test(resolved)) return resolved;
+	return credentials.environment === 'custom' ? `${trimSlash(credentials.customOAuthUrl)}/token` : `${JTL_OAUTH_URL}/token`;
+}

@@ -4,12 +4,13 @@
  * Where the token is renewed: `TokenEngine.getToken`. When a token counts as stale: `isFresh`.
  *
  * The shared acquisition belongs to no execution: it runs with its own bounded timeout (in the TokenHttp), and each
- * waiter's own cancel signal ends only that waiter's wait. A renewal that fails while the old token is still valid
+ * waiter's own bounds (its item's Timeout, its execution's Stop) end only that waiter's wait. A renewal that fails while the old token is still valid
  * keeps the old token in use and is tried again `RENEWAL_RETRY_MS` later.
  */
 import { createHash } from 'node:crypto';
 
 import { settle } from '../http/settle';
+import { type WaitBounds, type WaitEnd, waitFor } from '../http/wait';
 import { fingerprint } from '../secrets';
 import type { TokenSet } from './tokenRequest';
 
@@ -59,28 +60,16 @@ interface Entry {
 /** Pause between renewal attempts while the old token still works. */
 export const RENEWAL_RETRY_MS = 5_000;
 
-/** Settles with `promise`, or rejects as soon as `signal` aborts (the promise itself goes on for other waiters). */
-async function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) return await promise;
-	if (signal.aborted) throw abortError(signal);
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(abortError(signal));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
+/**
+ * What a waiter is told when its own bounds end its wait: its execution was cancelled (code 'aborted', like a
+ * cancelled request), or its Timeout passed (code 'deadline') while the shared request goes on for the others.
+ */
+function waitEndedMessage(why: WaitEnd, signal: AbortSignal | undefined): string {
+	if (why === 'deadline') {
+		return "No token within this item's Timeout: the token endpoint has not answered yet (the request goes on for the other items). Check that the Token URL answers, or raise the node's Timeout option.";
 	}
-}
-
-/** What a waiter whose execution was cancelled gets: an error with code 'aborted', like a cancelled request. */
-function abortError(signal: AbortSignal): Error {
-	const reason = signal.reason as { message?: unknown } | undefined;
-	return Object.assign(new Error(typeof reason?.message === 'string' && reason.message ? reason.message : 'The execution was cancelled'), {
-		code: 'aborted',
-	});
+	const reason = signal?.reason as { message?: unknown } | undefined;
+	return typeof reason?.message === 'string' && reason.message ? reason.message : 'The execution was cancelled';
 }
 
 /** Entries beyond this are pruned of expired tokens; one per credential identity is all that is needed. */
@@ -99,7 +88,7 @@ export class TokenEngine {
 	 * A token with time left for `key`. Concurrent callers share one acquisition; a failure is passed
 	 * to every caller waiting on it and not cached, so the next call asks again.
 	 */
-	async getToken(key: string, fetchToken: () => Promise<TokenSet>, marginMs: number, signal?: AbortSignal): Promise<CachedToken> {
+	async getToken(key: string, fetchToken: () => Promise<TokenSet>, marginMs: number, bounds: WaitBounds = {}): Promise<CachedToken> {
 		const entry = this.entries.get(key) ?? {};
 		const now = this.now();
 		if (entry.token && isFresh(entry.token, now)) return entry.token;
@@ -115,11 +104,11 @@ export class TokenEngine {
 				() => (entry.pending = entry.pending === pending ? undefined : entry.pending),
 			);
 		}
-		const waited = await settle(waitFor(entry.pending!, signal));
+		const waited = await settle(waitFor(entry.pending!, bounds, (why) => waitEndedMessage(why, bounds.signal)));
 		if (waited.ok) return waited.value;
 		// A failed renewal while the old token still works: keep using it, ask again a little later.
-		const cancelled = (waited.error as { code?: unknown } | null)?.code === 'aborted';
-		if (stillValid && entry.token === stillValid && this.now() < stillValid.expiresAtMs && !cancelled) {
+		const code = (waited.error as { code?: unknown } | null)?.code;
+		if (stillValid && entry.token === stillValid && this.now() < stillValid.expiresAtMs && code !== 'aborted') {
 			entry.renewalPausedUntilMs = this.now() + RENEWAL_RETRY_MS;
 			return stillValid;
 		}

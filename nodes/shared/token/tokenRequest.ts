@@ -3,10 +3,11 @@
  * (JAS: form body, docs/providers.md#jas; Partner: JSON body, docs/providers.md#partner-api). No caching here: see tokenEngine.ts.
  */
 import { headerValue } from '../http/headers';
-import { decideRetry, parseRetryAfter, type RetryPolicy, sleep } from '../http/retry';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from '../http/retry';
+import { sleep } from '../http/wait';
 import { settle } from '../http/settle';
-import { tryParseUrl } from '../http/url';
-import { redact } from '../secrets';
+import { displayUrl, tryParseUrl } from '../http/url';
+import { redact, redactAndCut } from '../secrets';
 import { TokenError } from './tokenErrors';
 
 export type TokenBodyStyle = 'form' | 'json';
@@ -44,6 +45,20 @@ export interface TokenSet {
 	lifetimeMs: number;
 }
 
+/** What of a credential's configuration is secret: the client secret, and a password typed into the Token URL. */
+export function configSecrets(config: Pick<ClientCredentialsConfig, 'clientSecret' | 'tokenUrl'>): string[] {
+	const password = tryParseUrl(config.tokenUrl)?.password;
+	return [config.clientSecret, ...(password ? [password, safeDecode(password)] : [])].filter((value) => value !== '');
+}
+
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
 export function buildTokenRequest(config: ClientCredentialsConfig): TokenHttpRequest {
 	const fields: Record<string, string> = {
 		grant_type: 'client_credentials',
@@ -72,13 +87,13 @@ export function buildTokenRequest(config: ClientCredentialsConfig): TokenHttpReq
  * The OAuth error code and description from an error body, when it has them (RFC 6749 5.2). Redacted before it
  * is shortened: a cut through a secret would leave its start readable.
  */
-function oauthErrorOf(body: string, secret: string): string {
+function oauthErrorOf(body: string, secrets: string[]): string {
 	try {
 		const parsed = JSON.parse(body) as Record<string, unknown>;
 		const parts = [parsed.error, parsed.error_description ?? parsed.message].filter(
 			(part): part is string => typeof part === 'string' && part !== '',
 		);
-		return parts.length ? ` (${redact(parts.join(': '), [secret]).slice(0, 200)})` : '';
+		return parts.length ? ` (${redactAndCut(parts.join(': '), 200, secrets)})` : '';
 	} catch {
 		return '';
 	}
@@ -89,11 +104,16 @@ function redirectTarget(location: string | undefined, base: string): string {
 	return tryParseUrl(location ?? '', base)?.origin ?? 'an invalid location';
 }
 
+/** How messages name the token endpoint: its URL as displayed (never a user:password@ in it). */
+function endpointOf(config: ClientCredentialsConfig): string {
+	return `The token endpoint of credential "${config.label}" (${displayUrl(config.tokenUrl)})`;
+}
+
 /** Turns a non-2xx token endpoint answer into an error that says what to fix. */
 export function tokenEndpointError(config: ClientCredentialsConfig, response: TokenHttpResponse, nowMs: number): TokenError {
 	const { status } = response;
-	const detail = oauthErrorOf(response.body, config.clientSecret);
-	const where = `The token endpoint of credential "${config.label}" (${config.tokenUrl})`;
+	const detail = oauthErrorOf(response.body, configSecrets(config));
+	const where = endpointOf(config);
 	if (status >= 300 && status < 400) {
 		return new TokenError(
 			'config',
@@ -138,7 +158,7 @@ export function tokenEndpointError(config: ClientCredentialsConfig, response: To
  * a positive number or numeric string → used; anything else (zero, negative, non-numeric) → error.
  */
 export function parseTokenResponse(config: ClientCredentialsConfig, response: TokenHttpResponse): TokenSet {
-	const where = `The token endpoint of credential "${config.label}" (${config.tokenUrl})`;
+	const where = endpointOf(config);
 	const invalid = (what: string) => new TokenError('invalidResponse', `${where} answered ${response.status} but ${what}. Check the Token URL in the credential.`, response.status);
 	let parsed: unknown;
 	try {
@@ -150,7 +170,7 @@ export function parseTokenResponse(config: ClientCredentialsConfig, response: To
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('with JSON that is not an object');
 	const body = parsed as Record<string, unknown>;
 	// Echoed values are shown redacted (the secret, the token) and only then shortened: a cut must not keep a prefix.
-	const shown = (value: string) => redact(value, [config.clientSecret, typeof body.access_token === 'string' ? body.access_token : '']).slice(0, 40);
+	const shown = (value: string) => redactAndCut(value, 40, [...configSecrets(config), typeof body.access_token === 'string' ? body.access_token : '']);
 	if (typeof body.access_token !== 'string' || body.access_token.trim() === '') throw invalid('without an access_token');
 	if (body.token_type !== undefined && (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')) {
 		throw invalid(`with token_type "${shown(String(body.token_type))}" (only Bearer is supported)`);
@@ -196,7 +216,7 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 		throw new TokenError('config', `Credential "${config.label}" is incomplete: it needs a Token URL (or Base URL), a Client ID and a Client Secret.`);
 	}
 	if (!tryParseUrl(config.tokenUrl)) {
-		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${config.tokenUrl}". Enter a full URL such as https://api.example.com/oauth2/token.`);
+		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${displayUrl(config.tokenUrl)}". Enter a full URL such as https://api.example.com/oauth2/token.`);
 	}
 	const now = options.now ?? Date.now;
 	const wait = options.sleep ?? (async (ms: number) => void (await sleep(ms)));
@@ -212,10 +232,10 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 			error = tokenEndpointError(config, response, now());
 		} else {
 			const cause = answered.error;
-			const reason = redact(cause instanceof Error ? cause.message : String(cause), [config.clientSecret]).replace(/\.+$/, '');
+			const reason = redact(cause instanceof Error ? cause.message : String(cause), configSecrets(config)).replace(/\.+$/, '');
 			error = new TokenError(
 				'network',
-				`Could not reach the token endpoint of credential "${config.label}" (${config.tokenUrl}): ${reason}. Check the Token URL and the network.`,
+				`Could not reach the token endpoint of credential "${config.label}" (${displayUrl(config.tokenUrl)}): ${reason}. Check the Token URL and the network.`,
 			);
 			// The user stopped the execution: no retry, no further requests.
 			if ((cause as { code?: unknown } | null)?.code === 'aborted') throw error;

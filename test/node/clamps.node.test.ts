@@ -1,0 +1,46 @@
+/** Every number option stays within its documented range, whatever an expression or an old workflow delivers. */
+import { readSettings } from '../../nodes/JasRequest/settings';
+import { type HostileServer, startHostileServer } from '../helpers/hostileServer';
+import { run } from './hostile';
+import { CATEGORY } from '../../nodes/JasRequest/routing';
+
+describe('option values are clamped to their ranges', () => {
+	let s: HostileServer;
+	beforeAll(async () => (s = await startHostileServer()));
+	afterAll(async () => await s.close());
+
+	test('N1 hostile option values through expressions: NaN, Infinity, -1, "1e999", objects, arrays, booleans, " 5 "', async () => {
+		const weird = ['={{ NaN }}', '={{ Infinity }}', '={{ -Infinity }}', '={{ -1 }}', '={{ "1e999" }}', '={{ {a:1} }}', '={{ [5] }}', '={{ true }}', '={{ " 5 " }}', '={{ 1e308 }}', '={{ "0x10" }}', '={{ null }}'];
+		s.handle = (_req, res) => res.end('{"ok":1}');
+		for (const v of weird) {
+			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, timeout: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'nope', maxPages: v } } } });
+			expect(r.outputs[CATEGORY.success]).toHaveLength(2);
+		}
+	});
+
+	test('N2 settings: every number within its documented range for hostile raw values (unit)', () => {
+		const vals: unknown[] = [NaN, Infinity, -Infinity, -1, 1e308, '1e999', {}, [7], true, ' 5 ', '0x10', null, -0, 1e-9, '  ', 'abc'];
+		for (const v of vals) {
+			const st = readSettings({ concurrency: v, timeout: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v } as any);
+			expect(st.concurrency).toBeGreaterThanOrEqual(1); expect(st.concurrency).toBeLessThanOrEqual(100);
+			expect(st.maxResponseBytes).toBeGreaterThanOrEqual(1024 * 1024);
+			expect(Number.isFinite(st.timeoutMs)).toBe(true);
+		}
+	});
+
+	test('attack N3, now refused: Timeout 0.5 ms (a positive value) is floored to 0 = no timeout at all: a stalled server holds the item forever', async () => {
+		s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{'); };
+		const ctl = new AbortController();
+		const t = setTimeout(() => ctl.abort(), 5000);
+		const t0 = Date.now();
+		await run(s, [{ path: '/stall' }], { options: { timeout: 0.5, maxRetries: 0 } }, { signal: ctl.signal }).catch((e) => e);
+		clearTimeout(t);
+		expect(Date.now() - t0).toBeLessThan(4000);
+	});
+
+	test('attack N4, now refused: Max File Size 0.0000001 MB (positive) rounds to 0 bytes = no limit: a 3 MB download is accepted', async () => {
+		s.handle = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream' }); res.end(Buffer.alloc(3 * 1024 * 1024, 1)); };
+		const r = await run(s, [{ path: '/f.bin' }], { options: { responseFormat: 'file', maxFileSizeMb: 0.0000001 } });
+		expect(r.outputs[CATEGORY.success]).toHaveLength(0);
+	});
+});
