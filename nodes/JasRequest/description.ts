@@ -30,7 +30,8 @@ const TOOL_DESCRIPTION =
 	"' API with the credential set up in n8n; the access token is added for you, never send one. Set the arguments this tool lists, for example the path " +
 	"relative to the API (such as /v1/...) with any query string; requests to other hosts are refused. It answers JSON: {ok: true, status, body} on " +
 	"success ({ok: true, status, file} for a file), {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API answered with " +
-	"an error, or {ok: false, problem, message, advice} when no answer could be had (problem: credential, network, input, response or internal).' }}";
+	"an error, or {ok: false, problem, message, advice, reconnectRequired} when no answer could be had (problem: credential, network, input, response or internal; " +
+	"reconnectRequired, for a credential problem: true when only the user can fix the credential, false when trying again later may work).' }}";
 
 const nameValueCollection = (displayName: string, name: string, placeholder: string): INodeProperties => ({
 	displayName,

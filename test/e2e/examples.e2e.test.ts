@@ -21,6 +21,13 @@ const EXAMPLES_DIR = resolve(__dirname, '..', '..', 'examples');
 const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
 const examples = new Map(files.map((file) => [file, JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as N8nWorkflow]));
 
+/**
+ * Examples started by a polling trigger: `n8n execute-batch` cannot start them (it needs a manual start node), so
+ * test/e2e/trigger.e2e.test.ts imports them as shipped and runs them active in `n8n start`.
+ */
+const ACTIVATED = ['jtl-ffn-shipped-to-jas.json'];
+const fileOf = (workflow: N8nWorkflow) => [...examples].find(([, example]) => example === workflow)![0];
+
 type WorkflowNode = { name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, { id: unknown; name: string }> };
 const nodesOf = (workflow: N8nWorkflow) => workflow.nodes as WorkflowNode[];
 
@@ -76,7 +83,8 @@ beforeAll(async () => {
 	const workflows = [...examples.values()];
 	await n8n.importWorkflow(workflows);
 	const started = Date.now();
-	for (const execution of await n8n.executeBatch(workflows.map((workflow) => workflow.id))) runs.set(execution.workflowId, execution);
+	const runnable = workflows.filter((workflow) => !ACTIVATED.includes(fileOf(workflow)));
+	for (const execution of await n8n.executeBatch(runnable.map((workflow) => workflow.id))) runs.set(execution.workflowId, execution);
 	process.stdout.write(`[examples] ${workflows.length} example workflows imported and run in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 });
 
@@ -104,7 +112,8 @@ describe.each(files)('%s', (file) => {
 		expect(/\d/.test(workflow.id)).toBe(true); // runnable by execute-batch
 	});
 
-	it('ran in n8n without errors, leaking nothing', () => {
+	// A trigger's example runs when activated, in test/e2e/trigger.e2e.test.ts, not by execute-batch (no test here: CI fails on skips).
+	if (!ACTIVATED.includes(file)) it('ran in n8n without errors, leaking nothing', () => {
 		const execution = runs.get(workflow.id);
 		expect(`${execution?.status} ${execution?.error ?? ''}`.trim()).toBe('success');
 		assertNoRegisteredSecrets(execution?.execution?.runData, `the run data of ${file}`);
@@ -112,8 +121,9 @@ describe.each(files)('%s', (file) => {
 });
 
 it('every example has its outputs checked below', () => {
-	expect(files).toEqual(['ai-agent-jas-tool.json', 'jas-paginated-export.json', 'jtl-ffn-outbound-poll.json', 'partner-api-call.json']);
+	expect(files).toEqual(['ai-agent-jas-tool.json', 'jas-paginated-export.json', 'jtl-ffn-outbound-poll.json', 'jtl-ffn-shipped-to-jas.json', 'partner-api-call.json']);
 });
+
 
 it('jas-paginated-export: all 95 rows of every page reach Success, nothing else', () => {
 	const execution = run('jas-paginated-export.json');

@@ -331,7 +331,7 @@ function defaultTypeVersion(nodeType: INodeType): number {
 	return Array.isArray(version) ? Math.max(...version) : version;
 }
 
-function createNodeTypes(types: Record<string, INodeType>): INodeTypes {
+export function createNodeTypes(types: Record<string, INodeType>): INodeTypes {
 	const get = (name: string): INodeType => {
 		const type = types[name];
 		if (!type) throw new Error(`runNode: unknown node type "${name}"`);
@@ -423,7 +423,7 @@ function outputDisplayName(
 // additionalData and credentials
 // ---------------------------------------------------------------------------------------------
 
-function createAdditionalData(
+export function createAdditionalData(
 	executionId: string,
 	credentialsHelper: ICredentialsHelper,
 	hooks: ExecutionLifecycleHooks,

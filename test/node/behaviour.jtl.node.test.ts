@@ -41,7 +41,7 @@ async function connect(scopes: string[] = ALL_SCOPES, expiresAt: 'recorded' | 'u
 }
 
 /** A stand-in for n8n's refreshOAuth2Token: the refresh_token grant, result with n8n_expires_at, like n8n's. */
-function refresher(initial: IDataObject) {
+function refresher(initial: IDataObject, secret: string = clientSecret) {
 	const state = { tokenData: initial, calls: 0 };
 	const refreshOAuth2Token = async function (this: IExecuteFunctions, credentialsType: string): Promise<IDataObject> {
 		expect(credentialsType).toBe('jtlFfnOAuth2Api');
@@ -49,7 +49,7 @@ function refresher(initial: IDataObject) {
 		const response = await fetch(`${jtl.url}/token`, {
 			method: 'POST',
 			headers: {
-				Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+				Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
 				'Content-Type': 'application/x-www-form-urlencoded',
 				Accept: 'application/json',
 			},
@@ -162,6 +162,41 @@ it('a failed refresh puts every item on Auth Error after one attempt', async () 
 	expect(jtl.stats.invalidGrant).toBe(1);
 	expect(jtl.stats.apiRequests).toBe(0);
 	expectNoSecret(result.outputs);
+});
+
+describe('Auth Error items say whether a person must reconnect the credential (reconnectRequired)', () => {
+	const authErrors = async (tokenData: IDataObject, refresh?: (this: IExecuteFunctions, credentialsType: string) => Promise<IDataObject>) => {
+		const result = await runJtl(['/v1/users/current', '/v1/users/current'], tokenData, { refresh });
+		expect(result.outputs[CATEGORY.authError]).toHaveLength(2);
+		return result.outputs[CATEGORY.authError].map((item) => errorOf(item));
+	};
+
+	it('a spent (or revoked) refresh token: true', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() - 1000);
+		await refresher({ ...tokenData }).refreshOAuth2Token.call({} as IExecuteFunctions, 'jtlFfnOAuth2Api');
+		jtl.resetStats();
+		for (const error of await authErrors(tokenData)) expect(error).toMatchObject({ source: 'token', reconnectRequired: true });
+		expect(jtl.stats.invalidGrant).toBe(1);
+	});
+
+	it('a client the token endpoint refuses (invalid_client): true', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() - 1000);
+		const wrongSecret = refresher(tokenData, 'not-the-secret').refreshOAuth2Token;
+		for (const error of await authErrors(tokenData, wrongSecret)) {
+			expect(error).toMatchObject({ source: 'token', reconnectRequired: true });
+			expect(error.message).toMatch(/invalid_client/);
+		}
+	});
+
+	it('a token endpoint answering 5xx: false (it may heal by itself)', async () => {
+		const tokenData = await connect(ALL_SCOPES, Date.now() - 1000);
+		jtl.setTokenFault({ kind: 'status', status: 503 });
+		try {
+			for (const error of await authErrors(tokenData)) expect(error).toMatchObject({ source: 'token', reconnectRequired: false });
+		} finally {
+			jtl.setTokenFault(null);
+		}
+	});
 });
 
 it('a failed refresh after a 401 is not repeated for every later item', async () => {

@@ -65,7 +65,8 @@ describe('the tool description the model reads', () => {
 		{ kind: 'error', error: { ...details, status: 429, statusText: 'Too Many Requests', message: 'slow', source: 'api', body: { message: 'm' }, retryAfter: 3 } },
 		...(['token', 'network', 'input', 'response', 'internal'] as const).map(
 			(source): ToolOutcome => ({ kind: 'error', error: { ...details, status: null, statusText: 'x', message: 'm', source } }),
-		),
+		),		// A token failure says whether only the user can fix the credential (failures.ts).
+		...[true, false].map((reconnectRequired): ToolOutcome => ({ kind: 'error', error: { ...details, status: null, statusText: 'x', message: 'm', source: 'token', reconnectRequired } })),
 	];
 
 	it.each(outcomes.map((outcome) => [outcome.kind === 'error' ? outcome.error.source : outcome.kind, outcome]))('a %s answer has a shape the description names', (_, outcome) => {
@@ -73,6 +74,12 @@ describe('the tool description the model reads', () => {
 		const keys = Object.keys(answer).filter((key) => key !== 'ok');
 		const shape = promised.find(({ ok, keys: named }) => ok === answer.ok && keys.every((key) => named.includes(key)));
 		expect({ keys, shape }).toEqual({ keys, shape: expect.anything() });
+	});
+
+	it('a token failure tells the model whether retrying can help (reconnectRequired)', () => {
+		const answer = (reconnectRequired: boolean) => toolAnswer({ kind: 'error', error: { ...details, status: null, statusText: 'x', message: 'm', source: 'token', reconnectRequired } }, 20_000);
+		expect(answer(true)).toMatchObject({ problem: 'credential', reconnectRequired: true, advice: expect.stringMatching(/retrying will not help/) });
+		expect(answer(false)).toMatchObject({ problem: 'credential', reconnectRequired: false, advice: expect.stringMatching(/Try again later/) });
 	});
 
 	it('names every problem an answer can have', () => {

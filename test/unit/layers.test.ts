@@ -4,6 +4,7 @@
  *   nodes/shared/secrets/ → nothing of the package but itself
  *   nodes/shared/token  → http, secrets
  *   nodes/JasRequest    → shared (any), never credentials
+ *   nodes/JasTrigger    → shared (any), and JAS Request only through nodes/JasTrigger/api.ts
  *   credentials         → credentials, nodes/shared/token
  * and no production module imports the tools or the tests. Inside the node, the item's way runs one way too:
  *   JasRequest.node.ts → execute.ts → run/ → present/ → the node's other modules
@@ -33,6 +34,7 @@ const RULES: Array<{ layer: string; may: string[] }> = [
 	{ layer: 'nodes/shared/secrets/', may: ['nodes/shared/secrets/'] },
 	{ layer: 'nodes/shared/token/', may: ['nodes/shared/token/', 'nodes/shared/http/', 'nodes/shared/secrets'] },
 	{ layer: 'nodes/JasRequest/', may: ['nodes/JasRequest/', 'nodes/shared/'] },
+	{ layer: 'nodes/JasTrigger/', may: ['nodes/JasTrigger/', 'nodes/shared/', 'nodes/JasRequest/'] },
 	{ layer: 'credentials/', may: ['credentials/', 'nodes/shared/token/'] },
 ];
 
@@ -48,6 +50,13 @@ it.each(RULES)('$layer imports only from its allowed layers', ({ layer, may }) =
 it('the rules cover every production file', () => {
 	const uncovered = production.map((file) => relative(ROOT, file)).filter((file) => !RULES.some(({ layer }) => file.startsWith(layer)));
 	expect(uncovered).toEqual([]);
+});
+
+it('the trigger reaches JAS Request only through its one adapter (nodes/JasTrigger/api.ts)', () => {
+	const offending = production
+		.filter((file) => relative(ROOT, file).startsWith('nodes/JasTrigger/') && relative(ROOT, file) !== 'nodes/JasTrigger/api.ts')
+		.flatMap((file) => localImports(file).filter((target) => target.startsWith('nodes/JasRequest/')).map((target) => `${relative(ROOT, file)} → ${target}`));
+	expect(offending).toEqual([]);
 });
 
 /** The node's own order: a module may import only modules of its rank or lower. */

@@ -1,7 +1,7 @@
 /**
  * The protected test API every simulator serves under /api (after the bearer token was accepted in common.ts):
  * echo, status, flaky, slow, drop, redirect, binary, upload, and two paging styles (offset with `_links.next`,
- * page number with a `Link` header).
+ * page number with a `Link` header), and the growing lists (recordLists.ts).
  */
 import { createHash } from 'node:crypto';
 import type { ApiRequest, ApiRouteContext } from './types';
@@ -171,7 +171,7 @@ function listItem(index: number): { id: number; name: string } {
 export async function handleCommonApi(ctx: ApiRouteContext, req: ApiRequest): Promise<Reply | undefined> {
 	const [, api, first = '', ...rest] = req.url.pathname.split('/');
 	if (api !== 'api') return undefined;
-	if (rest.length > 0 && !['echo', 'status', 'flaky'].includes(first)) return undefined;
+	if (rest.length > 0 && !['echo', 'status', 'flaky', 'lists'].includes(first)) return undefined;
 	try {
 		const tail = rest.map((s) => decodeURIComponent(s)).join('/');
 		switch (first) {
@@ -198,6 +198,8 @@ export async function handleCommonApi(ctx: ApiRouteContext, req: ApiRequest): Pr
 				return offsetPage(req, listItem);
 			case 'pages':
 				return numberedPage(req);
+			case 'lists':
+				return ctx.lists.reply(req);
 			default:
 				return undefined;
 		}

@@ -25,6 +25,7 @@ import {
 	type Reply,
 } from './http';
 import type { ApiRequest, ApiRouteContext, ClientConfig, SimRequest, Simulator, SimulatorName, SimulatorOptions, SimulatorStats, TokenFault, TokenRecord } from './types';
+import { parseRecords, RecordLists } from './recordLists';
 
 export type { ApiRequest, SimRequest } from './types';
 import { registerSecrets } from './secretRegistry';
@@ -46,6 +47,8 @@ export interface ProviderSpec {
 	publicRoute?(ctx: SimContext, req: SimRequest): Reply | undefined;
 	/** provider-specific protected routes, tried before the common /api routes */
 	apiRoute?: ApiRoute;
+	/** provider-specific /__admin routes (no auth), tried before the common ones */
+	adminRoute?(ctx: SimContext, req: SimRequest): Reply | undefined;
 }
 
 export function emptyStats(): SimulatorStats {
@@ -80,6 +83,8 @@ export class SimContext implements ApiRouteContext {
 	readonly faults = new TokenFaultState();
 	/** /api/flaky/<key> call counts */
 	readonly flakyCalls = new Map<string, number>();
+	/** the growing lists under /api/lists/<name> */
+	readonly lists = new RecordLists();
 	readonly clients: ReadonlyMap<string, ClientConfig>;
 	url = '';
 	tokenLifetimeSec: number;
@@ -260,7 +265,20 @@ async function apiEndpoint(ctx: SimContext, spec: ProviderSpec, req: IncomingMes
 	writeReply(res, reply);
 }
 
-function adminEndpoint(ctx: SimContext, req: SimRequest): Reply {
+/** `GET|POST /__admin/lists/<name>`: the list's records; add or change records (`{ records: [{ id, ... }] }`). */
+function listAdmin(ctx: SimContext, req: SimRequest): Reply | undefined {
+	const name = /^\/__admin\/lists\/([\w-]{1,64})$/.exec(req.url.pathname)?.[1];
+	if (!name) return undefined;
+	if (req.method === 'GET') return jsonReply(200, { records: ctx.lists.records(name) });
+	if (req.method !== 'POST') return httpError(405);
+	const records = parseRecords(parseJsonObject(req.body) ?? {});
+	if (typeof records === 'string') return oauthError(400, 'invalid_request', records);
+	return jsonReply(200, { records: ctx.lists.upsert(name, records) });
+}
+
+function adminEndpoint(ctx: SimContext, spec: ProviderSpec, req: SimRequest): Reply {
+	const own = spec.adminRoute?.(ctx, req) ?? listAdmin(ctx, req);
+	if (own) return own;
 	const route = `${req.method} ${req.url.pathname}`;
 	switch (route) {
 		case 'GET /__admin/stats': {
@@ -327,7 +345,7 @@ async function route(ctx: SimContext, spec: ProviderSpec, req: IncomingMessage, 
 	} else if (path === '/api' || path.startsWith('/api/')) {
 		await apiEndpoint(ctx, spec, req, res, url);
 	} else if (path.startsWith('/__admin/')) {
-		writeReply(res, adminEndpoint(ctx, simReq(await readBody(req, TOKEN_BODY_LIMIT))));
+		writeReply(res, adminEndpoint(ctx, spec, simReq(await readBody(req, API_BODY_LIMIT))));
 	} else {
 		writeReply(res, spec.publicRoute?.(ctx, simReq(Buffer.alloc(0))) ?? httpError(404));
 	}
@@ -364,6 +382,7 @@ export async function startSimulator(
 		setTokenLifetime: (sec) => ctx.setTokenLifetime(sec),
 		setLatency: (ms) => ctx.setLatency(ms),
 		setApiRateLimit: (limit) => ctx.apiRateLimit.set(limit),
+		lists: ctx.lists,
 		resetStats: () => ctx.resetStats(),
 		close: () => {
 			closing ??= new Promise<void>((resolve) => {

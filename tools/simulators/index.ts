@@ -19,6 +19,8 @@ export type {
 	TokenFaultKind,
 } from './types';
 export { deterministicBytes } from './apiRoutes';
+export { type FeedChange, type FeedName, ChangeFeeds } from './changeFeeds';
+export { RecordLists } from './recordLists';
 export { FFN_SCOPES, JTL_DEMO_USER_ID } from './jtl';
 export { JAS_STATUS_TEXT } from './http';
 export { startJasSimulator, startJtlSimulator, startPartnerSimulator };

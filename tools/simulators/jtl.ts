@@ -5,6 +5,7 @@
  * single-use, rotating refresh token. The API under /api/v1 checks the ffn.{merchant,fulfiller}.{read,write} scopes.
  */
 import { echoReply, offsetPage } from './apiRoutes';
+import { ChangeFeeds, feedAdmin } from './changeFeeds';
 import { startSimulator, type ApiRequest, type ProviderSpec, type SimContext, type SimRequest } from './common';
 import { apiError, headerValue, httpError, jsonReply, mediaType, oauthError, parseForm, randomSecret, type Reply } from './http';
 import type { ClientConfig, JtlSimulator, JtlTokenResponse, SimulatorOptions } from './types';
@@ -106,8 +107,9 @@ function basicCredentials(header: string | undefined): Array<{ id: string; secre
 }
 
 /** Per-instance JTL state and handlers. */
-function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void } {
+function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void; feeds: ChangeFeeds } {
 	let consentRequired = false;
+	const feeds = new ChangeFeeds();
 	const codes = new Map<string, CodeGrant>();
 	const refreshTokens = new Map<string, RefreshGrant>();
 
@@ -250,6 +252,8 @@ function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void } {
 				'WWW-Authenticate': `Bearer realm="jtl", error="insufficient_scope", scope="${needed}"`,
 			});
 		}
+		const feed = feeds.reply(req);
+		if (feed) return feed;
 		if (path === '/api/v1/merchant/products' && readOnly) {
 			return offsetPage(req, (i) => ({
 				id: `prod-${String(i + 1).padStart(5, '0')}`,
@@ -272,7 +276,9 @@ function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void } {
 			return authorize(ctx, req.url);
 		},
 		apiRoute: (_ctx, req) => api(req),
+		adminRoute: (_ctx, req) => feedAdmin(feeds, req),
 		requireConsent: (on) => (consentRequired = on),
+		feeds,
 	};
 }
 
@@ -314,5 +320,5 @@ async function authorizeAndExchange(
 export async function startJtlSimulator(options?: SimulatorOptions): Promise<JtlSimulator> {
 	const spec = jtlSpec();
 	const { simulator } = await startSimulator(spec, options);
-	return { ...simulator, authorizeAndExchange: (p) => authorizeAndExchange(simulator.url, p), requireConsent: spec.requireConsent };
+	return { ...simulator, authorizeAndExchange: (p) => authorizeAndExchange(simulator.url, p), requireConsent: spec.requireConsent, feeds: spec.feeds };
 }

@@ -2,9 +2,12 @@
  * Public types of the local OAuth provider simulators (JAS, Partner API, JTL-FFN).
  * Tests, benchmarks and the e2e harness code against these names.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { ChangeFeeds } from './changeFeeds';
+import type { RecordLists } from './recordLists';
 
 import type { ApiRateLimitConfig } from './apiRateLimit';
+
+export type { ApiRequest, SimRequest, TokenRecord } from './requests';
 
 export type SimulatorName = 'jas' | 'partner' | 'jtl';
 
@@ -96,6 +99,8 @@ export interface Simulator {
 	 * without it when `retryAfter` is false. null switches it off. Also POST /__admin/config `{ apiRateLimit }`.
 	 */
 	setApiRateLimit(limit: ApiRateLimitConfig | null): void;
+	/** the growing lists under /api/lists/<name> (recordLists.ts); also `POST /__admin/lists/<name>` */
+	readonly lists: RecordLists;
 	/** resets the counters and the per-key /api/flaky call counts (not faults, lifetime or latency) */
 	resetStats(): void;
 	/** closes the server and all keep-alive sockets promptly */
@@ -118,28 +123,10 @@ export interface JtlSimulator extends Simulator {
 		redirectUri: string;
 		scope: string;
 	}): Promise<JtlTokenResponse>;
+	/** the change feeds under /api/v1/{merchant|fulfiller}/{…}/updates (changeFeeds.ts); also `POST /__admin/feeds/<role>/<resource>` */
+	readonly feeds: ChangeFeeds;
 	/** true: GET /authorize shows a login/consent page (Approve / Deny) instead of approving at once. Default false. */
 	requireConsent(on: boolean): void;
-}
-
-export interface TokenRecord {
-	clientId: string;
-	userId: string;
-	scopes: string[];
-	expiresAt: number;
-}
-
-/** A request as the token endpoint and the API routes see it: body already read. */
-export interface SimRequest {
-	method: string;
-	url: URL;
-	headers: IncomingHttpHeaders;
-	body: Buffer;
-}
-
-export interface ApiRequest extends SimRequest {
-	/** the record of the bearer token that authenticated this request */
-	token: TokenRecord;
 }
 
 /** What the common API routes (apiRoutes.ts) need of a simulator's state: declared here so they need not import it. */
@@ -148,4 +135,6 @@ export interface ApiRouteContext {
 	readonly flakyCalls: Map<string, number>;
 	/** A timer that the simulator's close() cuts short. */
 	sleep(ms: number): Promise<void>;
+	/** the growing lists under /api/lists/<name> (recordLists.ts) */
+	readonly lists: RecordLists;
 }

@@ -55,6 +55,8 @@ export interface ErrorDetails {
 	headers?: Record<string, string | string[]>;
 	request: { method: string; url: string };
 	pagesFetched?: number;
+	/** Token failures only: true when only a person can fix the credential (reconnect it, correct its secret), false when it may heal by itself. */
+	reconnectRequired?: boolean;
 }
 
 /**
@@ -74,5 +76,6 @@ export function errorJson(outcome: string, details: ErrorDetails): IDataObject {
 	if (details.body !== undefined) error.body = details.body as IDataObject;
 	if (details.headers !== undefined) error.headers = details.headers as IDataObject;
 	if (details.pagesFetched !== undefined) error.pagesFetched = details.pagesFetched;
+	if (details.reconnectRequired !== undefined) error.reconnectRequired = details.reconnectRequired;
 	return { outcome, error };
 }

@@ -4,6 +4,7 @@
  */
 import type { TransportError } from '../../shared/http/errors';
 import type { HttpResponse } from '../../shared/http/send';
+import { reconnectRequired } from '../../shared/token/reconnect';
 import type { TokenError } from '../../shared/token/tokenErrors';
 import { parseBody } from '../responseBody';
 import { apiErrorMessage, type ErrorDetails, statusTextFor } from './errorItems';
@@ -62,10 +63,11 @@ export function failureDetails(failure: Failure): ErrorDetails {
 		case 'token': {
 			const { status } = failure.error;
 			const statusText = status === null ? 'Token Request Failed' : statusTextFor(status);
-			return { ...base, status, statusText, message: failure.error.message, source: 'token', attempts: failure.attempts };
+			return { ...base, status, statusText, message: failure.error.message, source: 'token', attempts: failure.attempts, reconnectRequired: reconnectRequired(failure.error) };
 		}
 		case 'credential':
-			return { ...base, status: null, statusText: 'Credential Problem', message: failure.message, source: 'token', attempts: 0 };
+			// The credential could not be read at all: only a person can set it up again.
+			return { ...base, status: null, statusText: 'Credential Problem', message: failure.message, source: 'token', attempts: 0, reconnectRequired: true };
 		case 'network':
 			return networkDetails(failure.error, failure.attempts, base);
 		case 'api':

@@ -53,6 +53,10 @@ const PROVIDER_ADVICE: Readonly<Record<Exclude<ErrorSource, 'api'>, string>> = {
 	internal: 'The tool failed unexpectedly; tell the user.',
 };
 
+/** A token failure only a person can fix (reconnectRequired: true), and one that may heal by itself (false). */
+const RECONNECT_ADVICE = 'The credential could not get an access token, and retrying will not help: tell the user to fix or reconnect the credential in n8n (client ID, secret, API and token URLs, or "Connect my account").';
+const RETRY_LATER_ADVICE = 'The credential could not get an access token right now (the provider is busy or down); this is not fixable by changing the request. Try again later; if it persists, tell the user.';
+
 /** `scheme://[userinfo@]host[:port]`; group 1 is the host name. */
 const URL_ORIGIN = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/"'?#)@\\]*@)?(\[[^\]\s]*\]|[^\s/"'?#):\\]+)(?::\d{1,5})?/gi;
 /** Bare hosts: IPv4, IPv6 (bracketed, compressed or full), and names with a port (localhost, dotted or hyphenated). */
@@ -119,6 +123,10 @@ function errorAnswer(error: ErrorDetails): IDataObject {
 		if (error.status !== null) answer.status = error.status;
 		answer.message = error.message;
 		answer.advice = PROVIDER_ADVICE[error.source];
+		if (error.reconnectRequired !== undefined) {
+			answer.reconnectRequired = error.reconnectRequired;
+			answer.advice = error.reconnectRequired ? RECONNECT_ADVICE : RETRY_LATER_ADVICE;
+		}
 	}
 	if (error.pagesFetched !== undefined && error.pagesFetched > 0) answer.pagesFetched = error.pagesFetched;
 	return answer;
