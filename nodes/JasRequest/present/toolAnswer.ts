@@ -55,7 +55,7 @@ const PROVIDER_ADVICE: Readonly<Record<Exclude<ErrorSource, 'api'>, string>> = {
 
 /** A token failure only a person can fix (reconnectRequired: true), and one that may heal by itself (false). */
 const RECONNECT_ADVICE = 'The credential could not get an access token, and retrying will not help: tell the user to fix or reconnect the credential in n8n (client ID, secret, API and token URLs, or "Connect my account").';
-const RETRY_LATER_ADVICE = 'The credential could not get an access token right now (the provider is busy or down); this is not fixable by changing the request. Try again later; if it persists, tell the user.';
+const RETRY_LATER_ADVICE = 'The credential could not get an access token right now (the provider is busy or down); this is not fixable by changing the request. Try again later; if it persists, tell the user to check the credential (its token URL) and the network.';
 
 /** `scheme://[userinfo@]host[:port]`; group 1 is the host name. */
 const URL_ORIGIN = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/"'?#)@\\]*@)?(\[[^\]\s]*\]|[^\s/"'?#):\\]+)(?::\d{1,5})?/gi;
