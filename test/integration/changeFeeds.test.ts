@@ -69,6 +69,8 @@ describe('JTL-FFN change feeds', () => {
 describe('growing lists', () => {
 	it('grow and change through the admin endpoint; updatedSince lists only what changed', async () => {
 		await admin(jas, 'lists/bookings', { records: [{ id: 'b1', ref: 'A' }, { id: 'b2', ref: 'B' }] });
+		// The mark must lie after b2's change time: in the same millisecond, "changed since" rightly includes it.
+		await new Promise((resolve) => setTimeout(resolve, 5));
 		const mark = new Date().toISOString();
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		await admin(jas, 'lists/bookings', { records: [{ id: 'b1', ref: 'A2' }, { id: 'b3', ref: 'C' }] });
