@@ -13,8 +13,22 @@ describe('option values are clamped to their ranges', () => {
 		const weird = ['={{ NaN }}', '={{ Infinity }}', '={{ -Infinity }}', '={{ -1 }}', '={{ "1e999" }}', '={{ {a:1} }}', '={{ [5] }}', '={{ true }}', '={{ " 5 " }}', '={{ 1e308 }}', '={{ "0x10" }}', '={{ null }}'];
 		s.handle = (_req, res) => res.end('{"ok":1}');
 		for (const v of weird) {
-			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, timeout: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'nope', maxPages: v } } } });
+			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'nope', maxPages: v } } } });
 			expect(r.outputs[CATEGORY.success]).toHaveLength(2);
+		}
+	});
+
+	test('N1b hostile Timeout values through expressions: every item ends on one output, a tiny legal timeout only as a timeout', async () => {
+		// " 5 " is 5 ms and "0x10" 16 ms: legal values a loaded machine may rightly exceed, so the rule is "no item is
+		// lost and none crashes the run", and a failure may only be the timeout itself.
+		const weird = ['={{ NaN }}', '={{ Infinity }}', '={{ -Infinity }}', '={{ -1 }}', '={{ "1e999" }}', '={{ {a:1} }}', '={{ [5] }}', '={{ true }}', '={{ " 5 " }}', '={{ 1e308 }}', '={{ "0x10" }}', '={{ null }}'];
+		s.handle = (_req, res) => res.end('{"ok":1}');
+		for (const v of weird) {
+			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { timeout: v, maxRetries: 0 } });
+			const all = r.outputs.flat();
+			expect(all).toHaveLength(2);
+			for (const item of r.outputs[CATEGORY.networkError]) expect(JSON.stringify(item.json)).toMatch(/no complete response within (5|16) ms/);
+			expect(r.outputs[CATEGORY.success].length + r.outputs[CATEGORY.networkError].length).toBe(2);
 		}
 	});
 
