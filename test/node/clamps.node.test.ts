@@ -27,8 +27,11 @@ describe('option values are clamped to their ranges', () => {
 			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { timeout: v, maxRetries: 0 } });
 			const all = r.outputs.flat();
 			expect(all).toHaveLength(2);
+			// The Timeout bounds the token wait too: a timeout may end the item on Auth Error (no token in time) or on
+			// Network Error (no answer in time), each saying so.
 			for (const item of r.outputs[CATEGORY.networkError]) expect(JSON.stringify(item.json)).toMatch(/no complete response within (5|16) ms/);
-			expect(r.outputs[CATEGORY.success].length + r.outputs[CATEGORY.networkError].length).toBe(2);
+			for (const item of r.outputs[CATEGORY.authError]) expect(JSON.stringify(item.json)).toMatch(/No token within this item's Timeout/);
+			expect(r.outputs[CATEGORY.success].length + r.outputs[CATEGORY.networkError].length + r.outputs[CATEGORY.authError].length).toBe(2);
 		}
 	});
 
