@@ -3,6 +3,7 @@
  * cancellation, error mapping, redirects, TLS, n8n's egress filter and HTTP_PROXY.
  */
 import { execFileSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { lookup as dnsLookup } from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -213,6 +214,21 @@ describe('timeouts and cancellation', () => {
 		expect(Date.now() - started).toBeLessThan(1_500);
 	});
 
+	// Attempts that start close together share one deadline timer: none may time out before its own timeout.
+	it('attempts sharing a deadline timer each time out at their own timeout or a little later, never earlier', async () => {
+		const timed = async (delayMs: number) => {
+			await new Promise((resolve) => setTimeout(resolve, delayMs));
+			const started = Date.now();
+			await expectCode(sendHttp(req('/dribble', { timeoutMs: 400 })), 'timeout');
+			return Date.now() - started;
+		};
+		const elapsed = await Promise.all([timed(0), timed(10), timed(18)]);
+		for (const ms of elapsed) {
+			expect(ms).toBeGreaterThanOrEqual(398);
+			expect(ms).toBeLessThan(1_400);
+		}
+	});
+
 	it('stops promptly when the caller aborts, and reports it as aborted (not timeout)', async () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 100);
@@ -226,6 +242,52 @@ describe('timeouts and cancellation', () => {
 		const before = main.seen.length;
 		await expectCode(sendHttp(req('/echo', { signal: AbortSignal.abort() })), 'aborted');
 		expect(main.seen.length).toBe(before);
+	});
+
+	// The execution's signal lives as long as the execution: it must not collect a listener per request.
+	it("holds one listener on the caller's signal however many requests it covers, and that one stops them all", async () => {
+		const controller = new AbortController();
+		for (let i = 0; i < 5; i++) expect((await sendHttp(req('/echo', { signal: controller.signal }))).status).toBe(200);
+		const hanging = Array.from({ length: 3 }, async () => await failure(sendHttp(req('/hang', { timeoutMs: 10_000, signal: controller.signal }))));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+		controller.abort();
+		expect((await Promise.all(hanging)).map((error) => error.code)).toEqual(['aborted', 'aborted', 'aborted']);
+	});
+
+	it('an egress check that never answers ends at the timeout, not later', async () => {
+		const filter: EgressFilter = { validateUrl: async () => await new Promise<never>(() => undefined) };
+		const started = Date.now();
+		await expectCode(sendHttp(req('/echo', { timeoutMs: 200, egress: filter })), 'timeout');
+		expect(Date.now() - started).toBeLessThan(2_000);
+	});
+});
+
+describe('body size limits', () => {
+	const sized = (chunked: boolean) => async (_req: http.IncomingMessage, res: http.ServerResponse) => {
+		const status = Number(new URL(_req.url ?? '/', 'http://x').searchParams.get('status') ?? 200);
+		const part = Buffer.alloc(1000, 'a');
+		res.writeHead(status, chunked ? { 'content-type': 'text/plain' } : { 'content-type': 'text/plain', 'content-length': String(part.length * 3) });
+		for (let i = 0; i < 3; i++) res.write(part);
+		res.end();
+	};
+
+	it.each([
+		['declared by Content-Length', false],
+		['chunked, counted as it arrives', true],
+	])('a success body over maxBodyBytes fails as tooLarge (%s); within it, it is read whole', async (_name, chunked) => {
+		const server = await listen(sized(chunked));
+		const url = `http://127.0.0.1:${server.port}/`;
+		const error = await expectCode(sendHttp(req('/', { url, maxBodyBytes: 2_500 })), 'tooLarge');
+		expect(error.message).toContain('2.4 KB');
+		expect((await sendHttp(req('/', { url, maxBodyBytes: 3_000 }))).body).toEqual(Buffer.alloc(3_000, 'a'));
+	});
+
+	it('an error body is cut at the limit (plus the scrub margin) instead of failing, so its status stays', async () => {
+		const server = await listen(sized(true));
+		const response = await sendHttp(req('/?status=503', { url: `http://127.0.0.1:${server.port}/?status=503`, maxBodyBytes: 10 }));
+		expect(response.status).toBe(503);
+		expect(response.body.length).toBe(3_000); // 10 bytes + 64 KB margin: all of it
 	});
 });
 

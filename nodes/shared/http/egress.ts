@@ -25,24 +25,13 @@ export interface EgressFilter {
 }
 
 
-/** Runs `promise` but settles as soon as `signal` aborts (for steps that take no signal, like the egress check). */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-	if (signal.aborted) throw signal.reason;
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(signal.reason);
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
-}
-
-export async function checkEgress(egress: EgressFilter, url: string, signal: AbortSignal): Promise<void> {
+/**
+ * n8n's pre-flight check of `url`. It takes no signal: `until` settles with it, or rejects as soon as the request is
+ * aborted (Stop, or its timeout), so a slow DNS answer never holds an aborted request.
+ */
+export async function checkEgress(egress: EgressFilter, url: string, until: <T>(promise: Promise<T>) => Promise<T>): Promise<void> {
 	if (typeof egress.validateUrl !== 'function') return;
-	const result = await untilAborted(egress.validateUrl(url), signal);
+	const result = await until(egress.validateUrl(url));
 	if (result && result.ok === false) {
 		// n8n's pre-flight check resolves the host, so a plain DNS failure also arrives here: report it as one.
 		const code = classify(result.error);

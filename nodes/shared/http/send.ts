@@ -22,9 +22,11 @@ export type ResponseBody = Dispatcher.ResponseData['body'];
 
 export interface HttpRequest {
 	method: string;
-	/** Absolute http(s) URL. */
-	url: string;
+	/** Absolute http(s) URL (parsed already, or as text). */
+	url: string | URL;
 	headers: Record<string, string>;
+	/** The caller has checked `headers` (validateHeaders) for this request already. */
+	headersValidated?: boolean;
 	body?: string | Buffer;
 	/** Per attempt (connect + headers + body, across followed redirects); 0 = no timeout. */
 	timeoutMs: number;
@@ -67,52 +69,127 @@ export interface HttpResponse {
 
 
 /**
+ * The caller's cancel signal (the execution's, long-lived) gets one listener, however many requests it covers: it
+ * aborts the attempts in flight that it tracks. A listener added and removed per attempt cost more than the request's
+ * own work (bench/results/profile.md); a WeakMap, so an execution's signal and its set go with the execution.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<AttemptSignal>>();
+
+function track(caller: AbortSignal, attempt: AttemptSignal): Set<AttemptSignal> {
+	let attempts = inFlight.get(caller);
+	if (!attempts) {
+		const tracked = new Set<AttemptSignal>();
+		attempts = tracked;
+		inFlight.set(caller, tracked);
+		caller.addEventListener('abort', () => {
+			for (const each of tracked) each.abort('caller', caller.reason);
+			tracked.clear();
+		}, { once: true });
+	}
+	attempts.add(attempt);
+	return attempts;
+}
+
+/**
+ * Deadlines: attempts with the same timeout that start within a short window of each other share one timer (n8n's
+ * node rules allow no setTimeout, and an `AbortSignal.timeout` per attempt was a large part of its cost). The shared
+ * timer fires `slack` after the window opened plus the timeout, so every attempt in it times out between its
+ * timeout and `slack` later, never earlier: 5% of the timeout, at most 250 ms.
+ */
+interface DeadlineWindow {
+	openedMs: number;
+	attempts: Set<AttemptSignal>;
+}
+
+const openWindows = new Map<number, DeadlineWindow>();
+
+const slackMs = (timeoutMs: number) => Math.min(250, Math.floor(timeoutMs / 20));
+
+function deadlineWindow(timeoutMs: number, attempt: AttemptSignal): Set<AttemptSignal> {
+	const now = Date.now();
+	const slack = slackMs(timeoutMs);
+	let window = openWindows.get(timeoutMs);
+	if (!window || now - window.openedMs > slack) {
+		const attempts = new Set<AttemptSignal>();
+		const opened: DeadlineWindow = { openedMs: now, attempts };
+		window = opened;
+		openWindows.set(timeoutMs, opened);
+		AbortSignal.timeout(timeoutMs + slack).addEventListener('abort', () => {
+			if (openWindows.get(timeoutMs) === opened) openWindows.delete(timeoutMs);
+			for (const each of attempts) each.abort('timeout', new Error('timeout'));
+			attempts.clear();
+		}, { once: true });
+	}
+	window.attempts.add(attempt);
+	return window.attempts;
+}
+
+/**
  * One attempt's abort bookkeeping: the caller's cancel and the deadline both abort one controller; which came first
- * decides between 'aborted' and 'timeout'. (Plain listeners rather than AbortSignal.any: they are removed at the
- * end, so a long-lived execution signal does not collect one listener per request.)
+ * decides between 'aborted' and 'timeout'.
  */
 class AttemptSignal {
 	readonly controller = new AbortController();
 
 	abortedBy?: 'caller' | 'timeout';
 
-	private deadline?: AbortSignal;
+	/** The deadline window this attempt is in, while it runs. */
+	private deadline?: Set<AttemptSignal>;
+
+	/** The set of attempts the caller's signal tracks, while this one is in it. */
+	private tracked?: Set<AttemptSignal>;
+
+	/** Rejects the step in progress that takes no signal (the egress check), see `race`. */
+	private interrupt?: (reason: unknown) => void;
 
 	/** A streamed body (a file download) outlives the attempt: see keepUntilConsumed. */
 	private kept = false;
 
 	constructor(
-		private readonly caller: AbortSignal | undefined,
+		caller: AbortSignal | undefined,
 		private readonly timeoutMs: number,
 	) {
-		if (caller?.aborted) this.onCallerAbort();
-		else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+		if (caller?.aborted) this.abort('caller', caller.reason);
+		else if (caller) this.tracked = track(caller, this);
 	}
 
-	private readonly onCallerAbort = () => {
-		this.abortedBy ??= 'caller';
-		this.controller.abort(this.caller?.reason);
-	};
-
-	private readonly onDeadline = () => {
-		this.abortedBy ??= 'timeout';
-		this.controller.abort(new Error('timeout'));
-	};
+	abort(by: 'caller' | 'timeout', reason: unknown): void {
+		this.abortedBy ??= by;
+		this.controller.abort(reason);
+		this.interrupt?.(this.controller.signal.reason);
+	}
 
 	/** The timeout runs from the first hop's dispatch: waiting for a rate-limit turn is not the API's time. */
 	startDeadline(): void {
-		if (this.deadline || this.timeoutMs === 0) return;
-		this.deadline = AbortSignal.timeout(this.timeoutMs);
-		this.deadline.addEventListener('abort', this.onDeadline, { once: true });
+		if (this.deadline || this.timeoutMs === 0 || this.controller.signal.aborted) return;
+		this.deadline = deadlineWindow(this.timeoutMs, this);
 	}
 
-	private readonly release = () => this.caller?.removeEventListener('abort', this.onCallerAbort);
+	/** Settles with `promise`, or rejects as soon as the attempt is aborted (for steps that take no signal). */
+	readonly race = async <T>(promise: Promise<T>): Promise<T> => {
+		const { signal } = this.controller;
+		if (signal.aborted) throw signal.reason;
+		try {
+			return await new Promise<T>((resolve, reject) => {
+				this.interrupt = reject;
+				promise.then(resolve, reject);
+			});
+		} finally {
+			this.interrupt = undefined;
+		}
+	};
+
+	private readonly release = () => {
+		this.tracked?.delete(this);
+		this.tracked = undefined;
+	};
 
 	private stopDeadline(): void {
-		this.deadline?.removeEventListener('abort', this.onDeadline);
+		this.deadline?.delete(this);
+		this.deadline = undefined;
 	}
 
-	/** A streamed body's total time is not bounded by the timeout, only the silence between chunks is (undici's bodyTimeout); the cancel listener stays until the stream closes. */
+	/** A streamed body's total time is not bounded by the timeout, only the silence between chunks is (undici's bodyTimeout); the cancel stays until the stream closes. */
 	keepUntilConsumed(stream: ResponseBody): void {
 		this.kept = true;
 		this.stopDeadline();
@@ -140,15 +217,14 @@ function failure(code: TransportErrorCode, message: string, cause?: unknown): Tr
  */
 async function sendHop(hop: Hop, request: HttpRequest, attempt: AttemptSignal, dispatcher: Dispatcher): Promise<HopAnswer> {
 	const { signal } = attempt.controller;
-	// Message texts are built only when a message is needed: displayUrl parses the URL again.
-	const target = () => `${hop.method} ${displayUrl(hop.url.href)}`;
 	try {
 		if (signal.aborted) throw signal.reason;
-		await request.hops?.beforeHop(hop.url, signal);
+		if (request.hops) await request.hops.beforeHop(hop.url, signal);
 		attempt.startDeadline();
+		// Every hop, every request: n8n's SSRF policy decides per target (its answer may change with DNS).
 		if (request.egress) {
 			if (hop.redirects > 0) validateRedirect(request.egress, hop.url.href);
-			await checkEgress(request.egress, hop.url.href, signal);
+			await checkEgress(request.egress, hop.url.href, attempt.race);
 		}
 		const response = await undiciRequest(hop.url, {
 			dispatcher,
@@ -160,38 +236,43 @@ async function sendHop(hop: Hop, request: HttpRequest, attempt: AttemptSignal, d
 			bodyTimeout: request.timeoutMs,
 		});
 		request.hops?.afterHop(hop.url, response.statusCode, response.headers);
-		const location = firstHeader(response.headers.location);
-		if (request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
-			await response.body.dump();
-			return { response, location };
+		const status = response.statusCode;
+		if (request.followRedirects && REDIRECT_STATUSES.has(status)) {
+			const location = firstHeader(response.headers.location);
+			if (location !== undefined) {
+				await response.body.dump();
+				return { response, location };
+			}
 		}
-		if (request.streamBody?.(response.statusCode)) return { response, body: Buffer.alloc(0), stream: response.body };
+		if (request.streamBody?.(status)) return { response, body: EMPTY, stream: response.body };
 		// An error answer's body is only shown (error.body): a too-long one is cut rather than failing the item, so a
 		// 503 stays a 503 (and is retried) whatever it carries.
 		const body =
-			response.statusCode >= 400
-				? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES) + ERROR_BODY_SCRUB_MARGIN_BYTES, target, true)
-				: await readLimited(response, request.maxBodyBytes, target);
+			status >= 400
+				? await readLimited(response, Math.min(request.maxBodyBytes ?? Infinity, ERROR_BODY_MAX_BYTES) + ERROR_BODY_SCRUB_MARGIN_BYTES, hop, true)
+				: await readLimited(response, request.maxBodyBytes, hop);
 		return { response, body };
 	} catch (error) {
 		if (error instanceof TransportError) {
-			throw error.code === 'blocked' ? failure('blocked', blockedMessage(target(), error.cause), error.cause) : error;
+			throw error.code === 'blocked' ? failure('blocked', blockedMessage(target(hop), error.cause), error.cause) : error;
 		}
 		const code = attempt.abortedBy === 'caller' ? 'aborted' : attempt.abortedBy === 'timeout' ? 'timeout' : classify(error);
-		throw failure(code, describeFailure(code, target(), hop.url, error, request.timeoutMs, proxiesInUse()), error);
+		throw failure(code, describeFailure(code, target(hop), hop.url, error, request.timeoutMs, proxiesInUse()), error);
 	}
 }
 
+/** A hop as messages name it (built only when a message is needed: displayUrl parses the URL again). */
+const target = (hop: Hop) => `${hop.method} ${displayUrl(hop.url.href)}`;
+
+const EMPTY = Buffer.alloc(0);
+
 function finalResponse(answer: Extract<HopAnswer, { body: Buffer }>, hop: Hop): HttpResponse {
 	const { response, body, stream } = answer;
-	const headers: Record<string, string | string[]> = {};
-	for (const [name, value] of Object.entries(response.headers)) {
-		if (value !== undefined) headers[name.toLowerCase()] = value;
-	}
 	return {
 		status: response.statusCode,
 		statusText: response.statusText || reasonPhrase(response.statusCode) || '',
-		headers,
+		// undici's names are lower case already, and a header it has is never undefined.
+		headers: response.headers as Record<string, string | string[]>,
 		body,
 		...(stream ? { stream } : {}),
 		url: hop.url.href,
@@ -206,22 +287,26 @@ function firstHop(request: HttpRequest): Hop {
 		throw new TransportError('invalidRequest', `"${method.slice(0, 30)}" is not a valid HTTP method. Use GET, POST, PUT, PATCH, DELETE or HEAD.`);
 	}
 	const url = parseTarget(method, request.url);
-	validateHeaders(request.headers, request.body);
+	if (!request.headersValidated) validateHeaders(request.headers, request.body);
 	const { timeoutMs } = request;
 	if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
 		throw new TransportError('invalidRequest', `The timeout must be a number of milliseconds of 0 or more (0 = none); got ${String(timeoutMs)}.`);
 	}
-	return { method, url, headers: { ...request.headers }, body: request.body, credentialsDropped: false, redirects: 0 };
+	// The caller's headers are not changed here or by undici; a redirect builds its own (redirect.ts).
+	return { method, url, headers: request.headers, body: request.body, credentialsDropped: false, redirects: 0 };
+}
+
+function redirectLimits(first: Hop, request: HttpRequest): RedirectLimits {
+	return {
+		originalOrigin: first.url.origin,
+		maxRedirects: Math.max(0, Math.floor(request.maxRedirects || 0)),
+		originalTarget: () => target(first),
+	};
 }
 
 export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 	let hop = firstHop(request);
-	const first = hop;
-	const limits: RedirectLimits = {
-		originalOrigin: hop.url.origin,
-		maxRedirects: Math.max(0, Math.floor(request.maxRedirects || 0)),
-		originalTarget: () => `${first.method} ${displayUrl(first.url.href)}`,
-	};
+	let limits: RedirectLimits | undefined;
 	const attempt = new AttemptSignal(request.signal, request.timeoutMs);
 	const dispatcher = dispatcherFor(request.allowUnauthorizedCerts === true, request.egress);
 	try {
@@ -231,6 +316,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
 				if (answer.stream) attempt.keepUntilConsumed(answer.stream);
 				return finalResponse(answer, hop);
 			}
+			limits ??= redirectLimits(hop, request);
 			const next = nextHop(hop, answer.response.statusCode, answer.location, limits);
 			if (!next.ok) throw failure(next.code, next.message);
 			hop = next.hop;
@@ -250,30 +336,47 @@ const ERROR_BODY_SCRUB_MARGIN_BYTES = 64 * 1024;
 
 /**
  * Reads a body into memory up to `maxBytes`; past it, fails with 'tooLarge', or with `cut` keeps what fits. Either
- * way the rest is not read (the connection is closed).
+ * way the rest is not read (the connection is closed). Plain stream events rather than `for await`: the async
+ * iterator cost several times the read itself per response (bench/results/profile.md).
  */
-async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, target: () => string, cut = false): Promise<Buffer> {
+async function readLimited(response: Dispatcher.ResponseData<null>, maxBytes: number | undefined, hop: Hop, cut = false): Promise<Buffer> {
 	const limit = maxBytes !== undefined && maxBytes > 0 ? maxBytes : Infinity;
 	const tooLarge = () =>
-		new TransportError('tooLarge', `${target()} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
+		new TransportError('tooLarge', `${target(hop)} answered with a body larger than ${formatBytes(limit)}, the limit for responses kept in memory.`);
+	const { body } = response;
 	const declared = Number(firstHeader(response.headers['content-length']));
-	if (!cut && Number.isFinite(declared) && declared > limit) {
-		response.body.destroy();
+	if (!cut && declared > limit) {
+		// undici errors a body destroyed before its end: with nobody listening, that error would crash the process.
+		body.on('error', () => undefined).destroy();
 		throw tooLarge();
 	}
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of response.body) {
-		size += (chunk as Buffer).length;
-		if (size > limit) {
-			response.body.destroy();
-			if (!cut) throw tooLarge();
-			chunks.push((chunk as Buffer).subarray(0, (chunk as Buffer).length - (size - limit)));
-			break;
-		}
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks);
+	return await new Promise<Buffer>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+		const finish = (error: unknown, kept?: Buffer[]) => {
+			if (settled) return;
+			settled = true;
+			if (kept === undefined) reject(error);
+			else resolve(kept.length === 1 ? kept[0] : Buffer.concat(kept));
+		};
+		body.on('data', (chunk: Buffer) => {
+			if (settled) return;
+			size += chunk.length;
+			if (size <= limit) {
+				chunks.push(chunk);
+				return;
+			}
+			body.destroy();
+			if (!cut) return finish(tooLarge());
+			chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
+			finish(undefined, chunks);
+		});
+		body.on('end', () => finish(undefined, chunks));
+		body.on('error', (error) => finish(error));
+		// Closed before its end without an error (the connection went): the same failure `for await` reported.
+		body.on('close', () => finish(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+	});
 }
 
 export function formatBytes(bytes: number): string {

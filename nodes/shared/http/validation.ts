@@ -71,8 +71,10 @@ export function validateHeaders(headers: Record<string, string>, body?: string |
 }
 
 
-export function parseTarget(method: string, url: string): URL {
-	const parsed = tryParseUrl(url);
+/** The request's URL, parsed (unless the caller parsed it already) and held to what may be sent. */
+export function parseTarget(method: string, target: string | URL): URL {
+	const url = typeof target === 'string' ? target : target.href;
+	const parsed = typeof target === 'string' ? tryParseUrl(target) : target;
 	if (!parsed) throw new TransportError('invalidRequest', `"${displayUrl(url)}" is not a valid URL. Enter a full URL such as https://api.example.com/v1/items.`);
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw new TransportError('invalidRequest', `${method} ${displayUrl(url)}: only http:// and https:// URLs are supported. Fix the URL.`);
