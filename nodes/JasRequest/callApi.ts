@@ -9,7 +9,8 @@ import { headerValue } from '../shared/http/headers';
 import type { HopGate, RateLimiter } from '../shared/http/rateLimit';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../shared/http/retry';
 import { type HttpResponse, sendHttp } from '../shared/http/send';
-import { settle } from '../shared/http/settle';
+import { attempt, settle, type Settled } from '../shared/http/settle';
+import { validateHeaders } from '../shared/http/validation';
 import { sleep, type WaitBounds } from '../shared/http/wait';
 import { TokenError } from '../shared/token/tokenErrors';
 import type { Authorizer } from './authorizers';
@@ -49,19 +50,41 @@ async function waitForTurn(hops: HopGate, request: PreparedRequest, signal: Abor
 	throw turn.error;
 }
 
+/** The token as sent, checked once per token (it comes from the token endpoint, so it is checked like any header). */
+let checkedBearer: { token: string; header: string } | undefined;
+
+function bearerHeader(token: string): { header: string; valid: boolean } {
+	if (checkedBearer?.token === token) return { header: checkedBearer.header, valid: true };
+	const header = `Bearer ${token}`;
+	const valid = attempt(() => validateHeaders({ Authorization: header })).ok;
+	if (valid) checkedBearer = { token, header };
+	return { header, valid };
+}
+
+/** A token with time left: at hand without waiting when the cached one is fresh, else fetched within `bounds`. */
+async function tokenFor(auth: Authorizer, settings: CallSettings): Promise<Settled<string>> {
+	const fresh = auth.freshToken();
+	if (fresh !== undefined) return { ok: true, value: fresh };
+	// A token wait counts as an attempt: it ends at the item's Timeout (and on Stop), whatever others wait for.
+	return await settle(auth.getToken(tokenBounds(settings)));
+}
+
+const tokenBounds = (settings: CallSettings): WaitBounds => ({ signal: settings.signal, deadlineMs: settings.timeoutMs > 0 ? Date.now() + settings.timeoutMs : undefined });
+
 export async function callApi(request: PreparedRequest, auth: Authorizer, settings: CallSettings): Promise<CallOutcome> {
 	let attempts = 0;
 	let retries = 0;
 	let waitedMs = 0;
 	let renewedAfter401 = false;
-	// A token wait counts as an attempt: it ends at the item's Timeout (and on Stop), whatever others wait for.
-	const tokenBounds = (): WaitBounds => ({ signal: settings.signal, deadlineMs: settings.timeoutMs > 0 ? Date.now() + settings.timeoutMs : undefined });
+	// Parsed once by the request builder: handed on as is while it is still this request's URL (a next page is not).
+	const url = request.target?.href === request.url ? request.target : request.url;
+	const origin = settings.rateLimiter && (typeof url === 'string' ? new URL(url) : url).origin;
 	for (;;) {
 		// The first hop's turn of the credential's rate limit comes before the token (see RateLimiter.hops).
-		const hops = settings.rateLimiter?.hops(new URL(request.url).origin, { retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs, timeoutMs: settings.timeoutMs });
+		const hops = origin === undefined ? undefined : settings.rateLimiter?.hops(origin, { retryWaitMs: settings.retry.maxTotalWaitMs - waitedMs, timeoutMs: settings.timeoutMs });
 		const noTurn = hops && (await waitForTurn(hops, request, settings.signal));
 		if (noTurn) return { kind: 'network', error: noTurn, attempts };
-		const got = await settle(auth.getToken(tokenBounds()));
+		const got = await tokenFor(auth, settings);
 		if (!got.ok) {
 			if (got.error instanceof TokenError) return { kind: 'token', error: got.error, attempts };
 			throw got.error;
@@ -71,11 +94,14 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 		let status: number | null;
 		let retryAfterMs: number | undefined;
 		let outcome: CallOutcome;
+		const bearer = bearerHeader(token);
 		const sent = await settle(
 			sendHttp({
 				method: request.method,
-				url: request.url,
-				headers: { ...request.headers, Authorization: `Bearer ${token}` },
+				url,
+				headers: { ...request.headers, Authorization: bearer.header },
+				// Checked by the request builder for this request (Authorization aside, checked per token above).
+				headersValidated: request.headersValidated === true && bearer.valid,
 				body: request.body,
 				timeoutMs: settings.timeoutMs,
 				signal: settings.signal,
@@ -102,13 +128,15 @@ export async function callApi(request: PreparedRequest, auth: Authorizer, settin
 			if (status === 401 && !renewedAfter401 && !response.credentialsDropped) {
 				// Expired or revoked: renew exactly this token once; concurrent 401s share one renewal.
 				renewedAfter401 = true;
-				const renewed = await settle(auth.rejected(token, tokenBounds()));
+				const renewed = await settle(auth.rejected(token, tokenBounds(settings)));
 				if (!renewed.ok) {
 					if (renewed.error instanceof TokenError) return { kind: 'token', error: renewed.error, attempts };
 					throw renewed.error;
 				}
 				continue;
 			}
+			if (status < 400) return { kind: 'response', response, attempts };
+			// Only an error answer's Retry-After matters: for the retry's wait, and shown on the error item.
 			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
 			outcome = { kind: 'response', response, attempts, retryAfterMs };
 			if (!isRetryableStatus(status)) return outcome;

@@ -35,7 +35,11 @@ export interface ItemRequestParameters {
 export interface PreparedRequest {
 	method: string;
 	url: string;
+	/** `url` parsed, when the builder had it in hand (used only while its href is still `url`). */
+	target?: URL;
 	headers: Record<string, string>;
+	/** The builder checked `headers` with `body` (validateHeaders): the transport need not again. */
+	headersValidated?: boolean;
 	body?: string | Buffer;
 }
 
@@ -53,7 +57,7 @@ const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 export function resolveUrl(baseUrl: string, url: string): URL {
 	const trimmed = url.trim();
 	if (trimmed === '') throw new InputError('The URL is empty. Enter a path such as /v1/users/current, or a full URL.');
-	const base = baseUrl ? tryParseUrl(baseUrl) : undefined;
+	const { base, prefix } = parsedBase(baseUrl);
 	if (baseUrl && !base) throw new InputError(`The credential's API URL "${baseUrl}" is not a valid URL. Fix it in the credential.`);
 	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
 		const absolute = tryParseUrl(trimmed);
@@ -69,10 +73,21 @@ export function resolveUrl(baseUrl: string, url: string): URL {
 		return absolute;
 	}
 	if (!base) throw new InputError('The credential has no API URL, so a relative URL cannot be resolved. Set it in the credential or use a full URL.');
-	const joined = trimTrailingSlashes(base.href) + '/' + trimmed.replace(/^\/+/, '');
+	const joined = prefix + trimmed.replace(/^\/+/, '');
 	const resolved = tryParseUrl(joined);
 	if (!resolved) throw new InputError(`The URL "${trimmed}" is not valid.`);
 	return resolved;
+}
+
+/** The last base URL parsed (a run has one), with the prefix paths are appended to. Never handed out: it is only read. */
+let lastBase: { text: string; base: URL | undefined; prefix: string } | undefined;
+
+function parsedBase(baseUrl: string): { base: URL | undefined; prefix: string } {
+	if (lastBase?.text !== baseUrl) {
+		const base = baseUrl ? tryParseUrl(baseUrl) : undefined;
+		lastBase = { text: baseUrl, base, prefix: base ? trimTrailingSlashes(base.href) + '/' : '' };
+	}
+	return lastBase;
 }
 
 function named(list: NameValue[], what: string): Array<[string, string]> {
@@ -132,5 +147,5 @@ export function buildRequest(baseUrl: string, p: ItemRequestParameters): Prepare
 	}
 	const valid = attempt(() => validateHeaders(headers, body));
 	if (!valid.ok) throw new InputError(messageOf(valid.error));
-	return { method, url: url.href, headers, body };
+	return { method, url: url.href, target: url, headers, headersValidated: true, body };
 }

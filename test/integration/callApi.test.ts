@@ -79,6 +79,11 @@ class FakeAuthorizer implements Authorizer {
 
 	failRejectedWith?: unknown;
 
+	/** Never one in hand: every attempt asks getToken, so the calls can be counted. */
+	freshToken(): undefined {
+		return undefined;
+	}
+
 	async getToken(): Promise<string> {
 		this.getTokenCalls++;
 		if (this.failWith) throw this.failWith;
