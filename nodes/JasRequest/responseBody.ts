@@ -8,14 +8,48 @@ import { isSensitiveHeader } from '../shared/secrets';
 export type ResponseFormat = 'auto' | 'text' | 'file';
 
 
-function isJsonContentType(contentType: string | undefined): boolean {
-	return !!contentType && /^application\/(?:[\w.+-]*\+)?json\b|^text\/json\b/i.test(contentType.trim());
+/** What the node reads from a Content-Type: whether it says JSON, and the charset it declares. */
+interface MediaType {
+	json: boolean;
+	charset?: string;
 }
 
-/** The charset a Content-Type declares, if any. */
-function declaredCharset(contentType: string | undefined): string | undefined {
-	const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
-	return match?.[1];
+/**
+ * A run's answers carry one or two Content-Types: each is read once, not per response. Bounded, since the values come
+ * from the API.
+ */
+const mediaTypes = new Map<string, MediaType>();
+const MAX_REMEMBERED = 64;
+
+function mediaType(contentType: string | undefined): MediaType {
+	if (contentType === undefined) return { json: false };
+	let known = mediaTypes.get(contentType);
+	if (!known) {
+		known = {
+			json: /^application\/(?:[\w.+-]*\+)?json\b|^text\/json\b/i.test(contentType.trim()),
+			charset: /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1],
+		};
+		if (mediaTypes.size >= MAX_REMEMBERED) mediaTypes.clear();
+		mediaTypes.set(contentType, known);
+	}
+	return known;
+}
+
+/** One decoder per charset label (decoding without `stream` keeps no state between calls); bounded like mediaTypes. */
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
+
+function decoderFor(label: string): InstanceType<typeof TextDecoder> {
+	let decoder = decoders.get(label);
+	if (!decoder) {
+		try {
+			decoder = new TextDecoder(label);
+		} catch {
+			decoder = decoderFor('utf-8'); // an unknown charset label: UTF-8 is the web's default
+		}
+		if (decoders.size >= MAX_REMEMBERED) decoders.clear();
+		decoders.set(label, decoder);
+	}
+	return decoder;
 }
 
 /**
@@ -23,17 +57,11 @@ function declaredCharset(contentType: string | undefined): string | undefined {
  * else UTF-8. The BOM itself is dropped (a JSON body starting with one must still parse).
  */
 export function decodeText(body: Buffer, contentType: string | undefined): string {
-	let label = declaredCharset(contentType) ?? 'utf-8';
+	let label = mediaType(contentType).charset ?? 'utf-8';
 	if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) label = 'utf-8';
 	else if (body[0] === 0xff && body[1] === 0xfe) label = 'utf-16le';
 	else if (body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
-	let decoder: InstanceType<typeof TextDecoder>;
-	try {
-		decoder = new TextDecoder(label);
-	} catch {
-		decoder = new TextDecoder('utf-8'); // an unknown charset label: UTF-8 is the web's default
-	}
-	return decoder.decode(body);
+	return decoderFor(label).decode(body);
 }
 
 /**
@@ -52,7 +80,7 @@ export function bodyText(body: Buffer, headers: Record<string, string | string[]
 /** parseBody for a body already decoded by bodyText. */
 export function parseText(text: string, headers: Record<string, string | string[]>, format: ResponseFormat): unknown {
 	if (text === '') return undefined;
-	if (format === 'auto' && isJsonContentType(headerValue(headers, 'content-type'))) {
+	if (format === 'auto' && mediaType(headerValue(headers, 'content-type')).json) {
 		try {
 			return JSON.parse(text) as unknown;
 		} catch {
