@@ -62,28 +62,41 @@ export function renderSimpleTemplate(segments: Segment[], json: IDataObject): st
 	return values.length === 1 ? values[0] : values.join('');
 }
 
-export class ItemParameters {
-	private readonly constants = new Map<string, unknown>();
+/** How a parameter is read, decided once per run from its raw value. */
+type Reading = { kind: 'constant'; value: unknown } | { kind: 'template'; segments: Segment[] } | { kind: 'expression' };
 
-	private readonly templates = new Map<string, Segment[] | undefined>();
+export class ItemParameters {
+	private readonly readings = new Map<string, Reading>();
 
 	private readonly raw: INodeParameters;
+
+	/** The run's input items (n8n hands out the same array for every call). */
+	private items?: ReturnType<IExecuteFunctions['getInputData']>;
 
 	constructor(private readonly ctx: IExecuteFunctions) {
 		this.raw = ctx.getNode().parameters;
 	}
 
-	get<T>(name: string, index: number, fallback: T): T {
-		const raw = this.raw[name];
-		if (!hasExpression(raw)) {
-			if (!this.constants.has(name)) this.constants.set(name, this.ctx.getNodeParameter(name, index, fallback as NodeParameterValueType));
-			return this.constants.get(name) as T;
+	private reading(name: string, index: number, fallback: unknown): Reading {
+		let reading = this.readings.get(name);
+		if (!reading) {
+			const raw = this.raw[name];
+			if (!hasExpression(raw)) reading = { kind: 'constant', value: this.ctx.getNodeParameter(name, index, fallback as NodeParameterValueType) };
+			else {
+				const segments = typeof raw === 'string' ? parseSimpleTemplate(raw) : undefined;
+				reading = segments ? { kind: 'template', segments } : { kind: 'expression' };
+			}
+			this.readings.set(name, reading);
 		}
-		if (typeof raw === 'string') {
-			if (!this.templates.has(name)) this.templates.set(name, parseSimpleTemplate(raw));
-			const template = this.templates.get(name);
-			const json = this.ctx.getInputData()[index]?.json;
-			const rendered = template && json ? renderSimpleTemplate(template, json) : undefined;
+		return reading;
+	}
+
+	get<T>(name: string, index: number, fallback: T): T {
+		const reading = this.reading(name, index, fallback);
+		if (reading.kind === 'constant') return reading.value as T;
+		if (reading.kind === 'template') {
+			const json = (this.items ??= this.ctx.getInputData())[index]?.json;
+			const rendered = json ? renderSimpleTemplate(reading.segments, json) : undefined;
 			if (rendered !== undefined) return rendered as T;
 		}
 		return this.ctx.getNodeParameter(name, index, fallback as NodeParameterValueType) as T;
