@@ -7,6 +7,7 @@ import { type ICredentialDataDecryptedObject, type IHttpRequestHelper, type IHtt
 import { JasOAuth2Api } from '../../credentials/JasOAuth2Api.credentials';
 import { PartnerOAuth2Api } from '../../credentials/PartnerOAuth2Api.credentials';
 import { type ClientCredentialsProvider, clientCredentialsSettings, getClientCredentialsToken, JAS_PROVIDER, PARTNER_PROVIDER } from '../../nodes/shared/token/clientCredentials';
+import { ClientCredentialsAuthorizer } from '../../nodes/JasRequest/authorizers';
 import { TokenError } from '../../nodes/shared/token/tokenErrors';
 import { TokenEngine } from '../../nodes/shared/token/tokenEngine';
 import { transportTokenHttp } from '../../nodes/shared/token/tokenHttp';
@@ -286,5 +287,47 @@ describe('pasted whitespace: the Test request asks for exactly what preAuthentic
 			expect(evaluate(body.client_id, credentials)).toBe(settings.clientId);
 			expect(evaluate(body.client_secret, credentials)).toBe(settings.clientSecret);
 		}
+	});
+});
+
+describe("the node's authorizer: a fresh cached token is handed out without waiting, by the same rules", () => {
+	let sim: Simulator;
+	beforeAll(async () => (sim = await startJasSimulator()));
+	afterAll(async () => await sim.close());
+	const authorizer = (engine: TokenEngine, extra: ICredentialDataDecryptedObject = {}) =>
+		new ClientCredentialsAuthorizer(JAS_PROVIDER, { baseUrl: sim.url, ...DEMO_CLIENTS.jas, ...extra }, http, engine);
+
+	it('none in hand before the first fetch; after it, the same token, counted among the secrets to scrub', async () => {
+		const engine = new TokenEngine();
+		const first = authorizer(engine);
+		expect(first.freshToken()).toBeUndefined();
+		const token = await first.getToken();
+		expect(first.freshToken()).toBe(token);
+		// Another execution's authorizer on the same credential: the token came from the shared cache, and is scrubbed there too.
+		const second = authorizer(engine);
+		expect(second.secrets()).not.toContain(token);
+		expect(second.freshToken()).toBe(token);
+		expect(second.secrets()).toContain(token);
+	});
+
+	it('none in hand once the token was rejected, or when it is due for renewal', async () => {
+		let now = Date.now();
+		const engine = new TokenEngine({ now: () => now });
+		const auth = authorizer(engine);
+		const token = await auth.getToken();
+		await auth.rejected(token);
+		expect(auth.freshToken()).toBeUndefined();
+		expect(await auth.getToken()).not.toBe(token);
+		now += 10 * 60 * 60 * 1000;
+		expect(auth.freshToken()).toBeUndefined();
+	});
+
+	it('none in hand while a lasting failure is remembered, or without an API URL', async () => {
+		const engine = new TokenEngine();
+		await authorizer(engine).getToken();
+		const wrongSecret = authorizer(engine, { clientSecret: 'wrong-secret-value' });
+		await expect(wrongSecret.getToken()).rejects.toBeInstanceOf(TokenError);
+		expect(wrongSecret.freshToken()).toBeUndefined();
+		expect(authorizer(engine, { baseUrl: '' }).freshToken()).toBeUndefined();
 	});
 });
