@@ -74,8 +74,9 @@ function directAgent(agent: EnvHttpProxyAgent): Dispatcher | undefined {
 export function dispatcherFor(allowUnauthorizedCerts: boolean, egress: EgressFilter | undefined): Dispatcher {
 	let pools = plainDispatchers;
 	if (egress && typeof egress.createSecureLookup === 'function') {
-		pools = egressDispatchers.get(egress) ?? new Map<boolean, Dispatcher>();
-		egressDispatchers.set(egress, pools);
+		let forFilter = egressDispatchers.get(egress);
+		if (!forFilter) egressDispatchers.set(egress, (forFilter = new Map<boolean, Dispatcher>()));
+		pools = forFilter;
 	}
 	let dispatcher = pools.get(allowUnauthorizedCerts);
 	if (!dispatcher) {
