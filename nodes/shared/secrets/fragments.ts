@@ -49,9 +49,13 @@ export class Fragments {
 	/** The stretches of `text` covered by windows, merged, in order. */
 	private ranges(text: string, firstOnly = false): Array<[number, number]> {
 		const found: Array<[number, number]> = [];
-		if (this.windows.size === 0) return found;
+		if (this.windows.size === 0 || text.length < FRAGMENT_LENGTH) return found;
+		// The key of each next position rolled from the last (the same polynomial, modulo 2^16): every output item's
+		// text passes here, so the scan is kept to two character reads per position.
+		let key = Fragments.key(text, 0);
 		for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
-			if (!this.starts[Fragments.key(text, i)] || !this.windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
+			if (i > 0) key = ((key - text.charCodeAt(i - 1) * 29_791) * 31 + text.charCodeAt(i + 3)) & 0xffff;
+			if (!this.starts[key] || !this.windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
 			const last = found[found.length - 1];
 			if (last && i <= last[1]) last[1] = i + FRAGMENT_LENGTH;
 			else found.push([i, i + FRAGMENT_LENGTH]);
