@@ -18,6 +18,7 @@ import { createN8nInstance, type N8nInstance } from '../tools/n8n/instance';
 import { DEMO_CLIENTS, startJasSimulator } from '../tools/simulators';
 import type { Order, RunSpec } from './config';
 import { packIdealNode } from './idealNode/pack';
+import { executeTimed } from './n8nExecute';
 import { round } from './stats';
 import { benchCredential, benchWorkflow, ids, idealCredential, NODE_NAMES, type Simulators } from './workflows';
 
@@ -162,7 +163,8 @@ async function profilePair(n8n: N8nInstance, run: RunSpec, totals: Record<Conten
 	const dir = await mkdtemp(join(tmpdir(), 'jas-profile-'));
 	try {
 		n8n.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100`;
-		const execution = await n8n.execute(ids(run, 0).workflowId);
+		// Through a file, as the bench does: a piped document of this size is cut short on a busy machine.
+		const { execution } = await executeTimed(n8n, ids(run, 0).workflowId);
 		delete n8n.env.NODE_OPTIONS;
 		for (const name of [NODE_NAMES.jas, NODE_NAMES.ideal]) {
 			const ok = (execution.runData[name]?.[0]?.data?.main?.[0] ?? []).length;
