@@ -48,6 +48,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	NodeConnectionType,
+	NodeExecutionHint,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -131,6 +132,8 @@ export interface RunNodeResult {
 	outputNames: string[];
 	/** What the node persisted through `updateCredentials` / `updateCredentialsOauthTokenData`, in order. */
 	credentialUpdates: Array<{ type: string; data: ICredentialDataDecryptedObject }>;
+	/** The execution hints n8n shows in the editor's output pane (`addExecutionHints`). */
+	hints: NodeExecutionHint[];
 }
 
 /**
@@ -268,7 +271,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const outputCount = Math.max(mainOutputs.length, main.length);
 	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
 
-	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates };
+	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates, hints: task?.hints ?? [] };
 }
 
 /**
