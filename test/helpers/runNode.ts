@@ -103,6 +103,8 @@ export interface RunNodeOptions {
 	items: INodeExecutionData[];
 	/** Decrypted credential data by credential type name; each becomes a credential selected on the node. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The names the selected credentials carry on the node (the names the user gave them); default: the type name. */
+	credentialNames?: Record<string, string>;
 	/**
 	 * Shorthand for `onError: 'continueErrorOutput'` (the node setting "On Error: Continue (using error
 	 * output)"). `onError` wins when both are given.
@@ -178,7 +180,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		...(credentialsStore.size
 			? {
 					credentials: Object.fromEntries(
-						[...credentialsStore.keys()].map((type) => [type, { id: `credential-${type}`, name: type }]),
+						[...credentialsStore.keys()].map((type) => [type, { id: `credential-${type}`, name: options.credentialNames?.[type] ?? type }]),
 					),
 				}
 			: {}),

@@ -35,6 +35,8 @@ export class ItemsPresenter implements Presenter {
 		/** On Error: Stop: an item's invalid input stops the workflow instead of going to an output. */
 		readonly stopOnInputError: boolean,
 		count: number,
+		/** The credential is JTL-FFN's: its own tips go with API errors. */
+		readonly jtl = false,
 	) {
 		this.results = new Array<ItemResult>(count);
 	}
@@ -104,7 +106,7 @@ class WorkflowItem implements ItemPresentation {
 		if (failure.kind === 'input' && this.run.stopOnInputError) throw exit.thrown(failure.message, this.index);
 		const route = failureRoute(failure);
 		const output = route === INPUT_OUTPUT ? router.inputError : router.route(route);
-		const details = failureDetails(failure);
+		const details = failureDetails(failure, this.run.jtl);
 		// A workflow's user reads the item's number; a tool call is always one item.
 		if (failure.kind === 'input') details.message = `Item ${this.index}: ${details.message}`;
 		this.run.settle(this.index, { output, items: [exit.error(this.index, router.outputs[output].displayName, details)] });

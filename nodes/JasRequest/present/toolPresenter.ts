@@ -26,6 +26,8 @@ export class ToolPresenter implements Presenter {
 		/** The most characters of one answer. */
 		readonly maxChars: number,
 		count: number,
+		/** The credential is JTL-FFN's: its own tips go with API errors. */
+		readonly jtl = false,
 	) {
 		this.answers = new Array<INodeExecutionData>(count);
 	}
@@ -91,7 +93,7 @@ class ToolItem implements ItemPresentation {
 	}
 
 	failed(failure: Failure): void {
-		this.run.answer(this.index, { kind: 'error', error: failureDetails(failure) });
+		this.run.answer(this.index, { kind: 'error', error: failureDetails(failure, this.run.jtl) });
 	}
 
 	/** File format: the first page's file is stored and described; later pages' files are not shown to the model. */
