@@ -13,7 +13,7 @@ import { messageOf, settle } from '../shared/http/settle';
 import { TokenError } from '../shared/token/tokenErrors';
 import { renewalMarginMs, tokenEngine, type TokenEngine } from '../shared/token/tokenEngine';
 import { configSecrets, type TokenHttp } from '../shared/token/tokenRequest';
-import { JTL_MARGIN_MS, type OAuthTokenData, refreshJtlToken } from './jtlRefresh';
+import { JTL_LABEL, JTL_MARGIN_MS, type OAuthTokenData, refreshJtlToken } from './jtlRefresh';
 
 export interface Authorizer {
 	/** API base URL that relative request URLs resolve against. */
@@ -114,11 +114,13 @@ export class ClientCredentialsAuthorizer extends MemoisingAuthorizer {
 		provider: ClientCredentialsProvider,
 		credentials: ICredentialDataDecryptedObject,
 		private readonly http: TokenHttp,
+		/** The credential's own name, as the node's reference holds it: messages name it. */
+		name?: string,
 		private readonly engine: TokenEngine = tokenEngine,
 	) {
 		super();
-		this.label = provider.label;
-		this.settings = clientCredentialsSettings(provider, credentials);
+		this.settings = clientCredentialsSettings(provider, credentials, name);
+		this.label = this.settings.label;
 		this.baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	}
 
@@ -159,7 +161,7 @@ export { JTL_CREDENTIAL_TYPE } from './jtlRefresh';
 export class JtlAuthorizer extends MemoisingAuthorizer {
 	readonly baseUrl: string;
 
-	protected readonly label = 'JTL-FFN OAuth2 API';
+	protected readonly label: string;
 
 	/** When the current access token is due for refresh, from the refresh this node asked for (ms epoch). */
 	private refreshedDueAtMs?: number;
@@ -176,9 +178,12 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		private readonly credentials: ICredentialDataDecryptedObject,
 		/** For the check before each refresh (never follows redirects): the node's token transport. */
 		private readonly http: TokenHttp,
+		/** The credential's own name, as the node's reference holds it: messages name it. */
+		name?: string,
 		private readonly now: () => number = Date.now,
 	) {
 		super();
+		this.label = name?.trim() || JTL_LABEL;
 		this.baseUrl = jtlApiBaseUrl(credentials);
 		this.tokenData = (credentials.oauthTokenData as OAuthTokenData | undefined) ?? {};
 	}
@@ -206,7 +211,7 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 
 	protected async fetchToken(bounds: WaitBounds): Promise<string> {
 		if (!this.accessToken) {
-			throw new TokenError('config', 'Credential "JTL-FFN OAuth2 API" is not connected. Open the credential and click "Connect my account".');
+			throw new TokenError('config', `Credential "${this.label}" is not connected. Open the credential and click "Connect my account".`);
 		}
 		if (this.refreshing || this.isStale()) await this.refresh(this.accessToken, bounds);
 		return this.accessToken;
@@ -249,7 +254,7 @@ export class JtlAuthorizer extends MemoisingAuthorizer {
 		const secrets = this.secrets();
 		for (const value of [this.accessToken, this.tokenData.refresh_token]) if (typeof value === 'string' && value) this.replaced.add(value);
 		const refreshed = await settle(
-			refreshJtlToken({ context: this.context, tokenData: this.tokenData, tokenUrl: jtlTokenUrl(this.credentials), http: this.http, baseUrl: this.baseUrl, secrets, now: this.now }),
+			refreshJtlToken({ context: this.context, tokenData: this.tokenData, tokenUrl: jtlTokenUrl(this.credentials), http: this.http, baseUrl: this.baseUrl, secrets, now: this.now, label: this.label }),
 		);
 		if (!refreshed.ok) {
 			// A spent or revoked refresh token does not heal: remembered for the run. Anything else (the OAuth server

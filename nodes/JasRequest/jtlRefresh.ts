@@ -17,7 +17,8 @@ export const JTL_CREDENTIAL_TYPE = CREDENTIAL_TYPES.jtl;
 
 export const JTL_MARGIN_MS = 60_000;
 
-const LABEL = 'JTL-FFN OAuth2 API';
+/** The credential type's name, for messages when the credential's own name is unknown. */
+export const JTL_LABEL = 'JTL-FFN OAuth2 API';
 
 export interface OAuthTokenData extends IDataObject {
 	access_token?: string;
@@ -38,6 +39,8 @@ export interface JtlRefreshRequest {
 	/** Scrubbed from any message. */
 	secrets: string[];
 	now: () => number;
+	/** The credential's name in messages. */
+	label: string;
 }
 
 export interface JtlRefreshed {
@@ -86,13 +89,13 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** A failed refresh as a TokenError: lasting (spent or revoked refresh token) or worth trying again later. */
-function refreshFailure(error: unknown, secrets: string[]): TokenError {
+function refreshFailure(error: unknown, secrets: string[], label: string): TokenError {
 	if (error instanceof TokenError) return error;
 	const reason = redact(error instanceof Error ? error.message : String(error), secrets);
 	const lasting = REFRESH_REJECTED.test(reason) || [400, 401, 403].includes(statusOf(error) ?? 0);
 	return new TokenError(
 		lasting ? 'rejected' : 'network',
-		`Could not refresh the token of credential "${LABEL}": ${reason}. ${lasting ? 'Open the credential and reconnect it.' : 'If it persists, open the credential and reconnect it.'}`,
+		`Could not refresh the token of credential "${label}": ${reason}. ${lasting ? 'Open the credential and reconnect it.' : 'If it persists, open the credential and reconnect it.'}`,
 	);
 }
 
@@ -101,16 +104,16 @@ export async function refreshJtlToken(request: JtlRefreshRequest): Promise<JtlRe
 	const askedAt = request.now();
 	const previous = request.tokenData;
 	try {
-		await refuseRedirectingTokenEndpoint(LABEL, request.tokenUrl, request.http);
+		await refuseRedirectingTokenEndpoint(request.label, request.tokenUrl, request.http);
 		const fresh = await refreshedByN8n(request);
 		if (typeof fresh.access_token !== 'string' || fresh.access_token === '' || fresh.access_token === previous.access_token) {
 			throw new TokenError(
 				'rejected',
-				`The token endpoint of credential "${LABEL}" answered the refresh without a new access token; the single-use refresh token is spent. Open the credential and reconnect it.`,
+				`The token endpoint of credential "${request.label}" answered the refresh without a new access token; the single-use refresh token is spent. Open the credential and reconnect it.`,
 			);
 		}
 		return { tokenData: fresh, dueAtMs: dueAfterRefresh(fresh, askedAt, Number(previous.n8n_expires_at)) };
 	} catch (error) {
-		throw refreshFailure(error, request.secrets);
+		throw refreshFailure(error, request.secrets, request.label);
 	}
 }

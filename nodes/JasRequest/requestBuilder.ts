@@ -4,7 +4,7 @@
  */
 import { TOKEN, validateHeaders } from '../shared/http/validation';
 import { attempt, messageOf } from '../shared/http/settle';
-import { trimTrailingSlashes, tryParseUrl } from '../shared/http/url';
+import { httpExample, isHttpUrl, trimTrailingSlashes, tryParseUrl } from '../shared/http/url';
 
 export class InputError extends Error {
 	readonly name = 'InputError';
@@ -58,7 +58,7 @@ export function resolveUrl(baseUrl: string, url: string): URL {
 	const trimmed = url.trim();
 	if (trimmed === '') throw new InputError('The URL is empty. Enter a path such as /v1/users/current, or a full URL.');
 	const { base, prefix } = parsedBase(baseUrl);
-	if (baseUrl && !base) throw new InputError(`The credential's API URL "${baseUrl}" is not a valid URL. Fix it in the credential.`);
+	if (baseUrl && (!base || !isHttpUrl(base.href))) throw new InputError(`The credential's API URL "${baseUrl}" needs http(s)://, e.g. ${httpExample(baseUrl)}. Fix it in the credential (Base URL).`);
 	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
 		const absolute = tryParseUrl(trimmed);
 		if (!absolute) throw new InputError(`The URL "${trimmed}" is not valid. Enter a path such as /v1/users/current, or a full http(s) URL.`);

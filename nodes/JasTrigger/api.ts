@@ -22,8 +22,8 @@ export { bodyText, parseText } from '../JasRequest/responseBody';
  * `httpRequestWithAuthentication`) and `getCredentials`: a poll's context has the same three as an execution's.
  * `tokenHttp`: the token transport (never follows redirects) for the check before each refresh.
  */
-export function jtlAuthorizer(ctx: IPollFunctions, credentials: ICredentialDataDecryptedObject, tokenHttp: TokenHttp): JtlAuthorizer {
-	return new JtlAuthorizer(ctx as unknown as IExecuteFunctions, credentials, tokenHttp);
+export function jtlAuthorizer(ctx: IPollFunctions, credentials: ICredentialDataDecryptedObject, tokenHttp: TokenHttp, name?: string): JtlAuthorizer {
+	return new JtlAuthorizer(ctx as unknown as IExecuteFunctions, credentials, tokenHttp, name);
 }
 
 /** A parameter of JAS Request (its name is the contract), or one of its options: the trigger offers the same. */

@@ -55,9 +55,11 @@ export class TriggerClient {
 		const helpers = ctx.helpers as { getSecureEgressFilter?: () => EgressFilter };
 		const egress = typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined;
 		const tokenHttp = transportTokenHttp({ egress });
-		if (type === CREDENTIAL_TYPES.jtl) return new TriggerClient(jtlAuthorizer(ctx, credentials, tokenHttp), egress);
+		// The name the user gave the credential, so messages say which one.
+		const name = ctx.getNode().credentials?.[type]?.name;
+		if (type === CREDENTIAL_TYPES.jtl) return new TriggerClient(jtlAuthorizer(ctx, credentials, tokenHttp, name), egress);
 		const provider = type === CREDENTIAL_TYPES.partner ? PARTNER_PROVIDER : JAS_PROVIDER;
-		return new TriggerClient(new ClientCredentialsAuthorizer(provider, credentials, tokenHttp), egress);
+		return new TriggerClient(new ClientCredentialsAuthorizer(provider, credentials, tokenHttp, name), egress);
 	}
 
 	/** Secrets to scrub from anything the trigger shows. */

@@ -1,13 +1,14 @@
 /**
  * Every importable workflow in examples/ is imported into a real n8n 2.41.1 with `n8n import:workflow` exactly as
- * shipped, run against the simulators, and its outputs checked, so a template never rots. Only the credentials
- * differ from a user's: they carry the names the examples reference, pointed at the simulators (the JTL-FFN Sandbox
- * credential uses the Custom environment with the JTL simulator as its API and OAuth host).
+ * shipped, run against the simulators, and its outputs checked, so a template never rots. The credentials are exactly
+ * the ones a user gets from `npm run demo` (tools/demo/workflow.ts `demoCredentials`: the same ids, names and
+ * settings), so what passes here is what a user's import into the demo's n8n runs, with no editing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { JTL_SCOPES, JTL_REDIRECT_URI } from '../../tools/demo/run';
+import { DEMO_CREDENTIALS, DEMO_MODEL_TOOL_CALL, demoCredentials } from '../../tools/demo/workflow';
 import { outputItems } from '../../tools/n8n/executions';
 import { ensureN8n, packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { createN8nInstance, type N8nBatchExecution, type N8nInstance, type N8nWorkflow } from '../../tools/n8n/instance';
@@ -55,31 +56,21 @@ const run = (file: string) => runs.get(examples.get(file)!.id)!.execution!;
 beforeAll(async () => {
 	sims = await startAllSimulators();
 	model = await startModelSimulator();
-	model.script('default', [{ path: '/api/echo/orders/17' }]);
+	model.script('default', [DEMO_MODEL_TOOL_CALL]);
 	const { n8nBin } = await ensureN8n();
 	n8nModules = n8nBin.slice(0, n8nBin.lastIndexOf('/node_modules/') + '/node_modules'.length);
 	tarball = await packPackage();
 	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
 	const token = await sims.jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
-	// The names the examples reference; ids are n8n's business (the examples carry none).
-	await n8n.importCredentials([
-		{ id: 'exJas1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: sims.jas.url, ...DEMO_CLIENTS.jas } },
-		{ id: 'exPartner1', name: 'Partner API', type: 'partnerOAuth2Api', data: { baseUrl: sims.partner.url, ...DEMO_CLIENTS.partner } },
-		{
-			id: 'exJtl1',
-			name: 'JTL-FFN Sandbox',
-			type: 'jtlFfnOAuth2Api',
-			data: {
-				environment: 'custom', // the sandbox, played by the JTL simulator
-				customApiUrl: `${sims.jtl.url}/api`,
-				customOAuthUrl: sims.jtl.url,
-				scopes: JTL_SCOPES,
-				...DEMO_CLIENTS.jtl,
-				oauthTokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) },
-			},
-		},
-		{ id: 'exOpenAi1', name: 'OpenAI', type: 'openAiApi', data: { apiKey: 'sk-simulated-model-key-0002', url: model.url } },
-	]);
+	// What `npm run demo` imports (tools/demo/run.ts setUpDemo), nothing else.
+	await n8n.importCredentials(
+		demoCredentials({
+			jas: { url: sims.jas.url, ...DEMO_CLIENTS.jas },
+			partner: { url: sims.partner.url, ...DEMO_CLIENTS.partner },
+			jtl: { url: sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) } },
+			model: { url: model.url },
+		}),
+	);
 	const workflows = [...examples.values()];
 	await n8n.importWorkflow(workflows);
 	const started = Date.now();
@@ -98,11 +89,12 @@ afterAll(async () => {
 describe.each(files)('%s', (file) => {
 	const workflow = examples.get(file)!;
 
-	it('references credentials by name only, uses current node versions, and explains itself in sticky notes', () => {
+	it("references the demo's credentials (id and name), uses current node versions, and explains itself in sticky notes", () => {
 		const newest = newestVersions(n8nModules);
 		const nodes = nodesOf(workflow);
+		const demoRefs = Object.values(DEMO_CREDENTIALS).map(({ id, name }) => ({ id, name }));
 		for (const node of nodes) {
-			for (const credential of Object.values(node.credentials ?? {})) expect(credential).toEqual({ id: null, name: expect.any(String) });
+			for (const credential of Object.values(node.credentials ?? {})) expect(demoRefs).toContainEqual(credential);
 			if (node.type.startsWith('n8n-nodes-jas.')) expect(node.typeVersion).toBe(1);
 			else expect(`${node.type} ${node.typeVersion}`).toBe(`${node.type} ${newest.get(node.type)}`);
 		}
@@ -133,9 +125,11 @@ it('jas-paginated-export: all 95 rows of every page reach Success, nothing else'
 	for (let output = 1; output < 7; output++) expect(outputItems(execution, 'Export All Pages', output)).toEqual([]);
 });
 
-it('jtl-ffn-outbound-poll: the outbounds of the (simulated) sandbox, paged with $skip/$top', () => {
-	const [page] = outputItems(run('jtl-ffn-outbound-poll.json'), 'New Outbounds');
-	expect(page).toMatchObject({ method: 'GET', path: '/api/v1/merchant/outbounds', query: { $skip: '0', $top: '100' } });
+it('jtl-ffn-outbound-poll: the outbounds of the (simulated) sandbox, paged with $skip/$top: one page of all 95', () => {
+	const pages = outputItems(run('jtl-ffn-outbound-poll.json'), 'New Outbounds');
+	expect(pages).toHaveLength(1);
+	expect(pages[0]).toMatchObject({ _page: { total: 95, top: 100, skip: 0 }, items: expect.arrayContaining([{ outboundId: 'ob-00095', merchantOutboundNumber: 'ORDER-00095', status: 'Acknowledged' }]) });
+	expect(pages[0].items).toHaveLength(95);
 });
 
 it('partner-api-call: the booking is posted as JSON and answered', () => {

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { JTL_REDIRECT_URI, JTL_SCOPES } from '../../tools/demo/run';
+import { credentialRef, DEMO_CREDENTIALS } from '../../tools/demo/workflow';
 import { packPackage, removePackedPackage } from '../../tools/n8n/install';
 import { createN8nInstance, type N8nInstance, type N8nWorkflow } from '../../tools/n8n/instance';
 import { freePort } from '../../tools/n8n/process';
@@ -48,7 +49,7 @@ const workflow = {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, source: 'jtlFeed', role: 'merchant', watch: 'outbounds', firstRun: 'now', options: { maxSeconds: 10 } },
-			credentials: { jtlFfnOAuth2Api: { id: null, name: 'JTL-FFN Sandbox' } },
+			credentials: { jtlFfnOAuth2Api: credentialRef('jtl') },
 		},
 		{
 			id: 'post',
@@ -64,7 +65,7 @@ const workflow = {
 				jsonBody: '={{ JSON.stringify({ outboundId: $json.outboundId, status: $json.status, changedAt: $json.modificationInfo.updatedAt }) }}',
 				options: { concurrency: 1 },
 			},
-			credentials: { jasOAuth2Api: { id: null, name: 'JAS' } },
+			credentials: { jasOAuth2Api: credentialRef('jas') },
 		},
 	],
 	connections: { 'Outbound Changed': { main: [[{ node: 'Post to JAS', type: 'main', index: 0 }]] } },
@@ -141,11 +142,9 @@ beforeAll(async () => {
 	n8n = await createN8nInstance({ tarball, logLevel: 'info' });
 	const token = await jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: JTL_REDIRECT_URI, scope: JTL_SCOPES.join(' ') });
 	await n8n.importCredentials([
-		{ id: 'trgJas1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: jas.url, ...DEMO_CLIENTS.jas } },
+		{ ...DEMO_CREDENTIALS.jas, data: { baseUrl: jas.url, ...DEMO_CLIENTS.jas } },
 		{
-			id: 'trgJtl1',
-			name: 'JTL-FFN Sandbox',
-			type: 'jtlFfnOAuth2Api',
+			...DEMO_CREDENTIALS.jtl,
 			data: { environment: 'custom', customApiUrl: `${jtl.url}/api`, customOAuthUrl: jtl.url, scopes: JTL_SCOPES, ...DEMO_CLIENTS.jtl, oauthTokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) } },
 		},
 	]);

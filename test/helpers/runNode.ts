@@ -48,6 +48,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	NodeConnectionType,
+	NodeExecutionHint,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -102,6 +103,8 @@ export interface RunNodeOptions {
 	items: INodeExecutionData[];
 	/** Decrypted credential data by credential type name; each becomes a credential selected on the node. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The names the selected credentials carry on the node (the names the user gave them); default: the type name. */
+	credentialNames?: Record<string, string>;
 	/**
 	 * Shorthand for `onError: 'continueErrorOutput'` (the node setting "On Error: Continue (using error
 	 * output)"). `onError` wins when both are given.
@@ -131,6 +134,8 @@ export interface RunNodeResult {
 	outputNames: string[];
 	/** What the node persisted through `updateCredentials` / `updateCredentialsOauthTokenData`, in order. */
 	credentialUpdates: Array<{ type: string; data: ICredentialDataDecryptedObject }>;
+	/** The execution hints n8n shows in the editor's output pane (`addExecutionHints`). */
+	hints: NodeExecutionHint[];
 }
 
 /**
@@ -175,7 +180,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		...(credentialsStore.size
 			? {
 					credentials: Object.fromEntries(
-						[...credentialsStore.keys()].map((type) => [type, { id: `credential-${type}`, name: type }]),
+						[...credentialsStore.keys()].map((type) => [type, { id: `credential-${type}`, name: options.credentialNames?.[type] ?? type }]),
 					),
 				}
 			: {}),
@@ -268,7 +273,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const outputCount = Math.max(mainOutputs.length, main.length);
 	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
 
-	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates };
+	return { outputs, outputNames, credentialUpdates: credentialsHelper.updates, hints: task?.hints ?? [] };
 }
 
 /**

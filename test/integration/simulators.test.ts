@@ -379,6 +379,8 @@ describe('JTL-FFN authorization code flow (docs/providers.md#jtl-ffn)', () => {
 		const me = await api(jtl, '/api/v1/users/current', access_token);
 		expect(await me.json()).toEqual({ userId: expect.any(String), scopes: ['ffn.merchant.read'] });
 		expect((await api(jtl, '/api/v1/merchant/products', access_token)).status).toBe(200);
+		const outbounds = await json(await api(jtl, '/api/v1/merchant/outbounds?$top=2', access_token));
+		expect(outbounds).toMatchObject({ items: [{ outboundId: 'ob-00001', status: 'Pending' }, { outboundId: 'ob-00002', status: 'Acknowledged' }], _page: { total: 95 } });
 		const write = await api(jtl, '/api/v1/merchant/outbounds', access_token, { method: 'POST', body: '{}' });
 		expect(write.status).toBe(403);
 		expect(write.headers.get('www-authenticate')).toMatch(/insufficient_scope/);

@@ -155,7 +155,7 @@ it('a failed refresh puts every item on Auth Error after one attempt', async () 
 	for (const item of result.outputs[CATEGORY.authError]) {
 		const error = errorOf(item);
 		expect(error.source).toBe('token');
-		expect(error.message).toMatch(/JTL-FFN OAuth2 API/);
+		expect(error.message).toMatch(/credential "jtlFfnOAuth2Api"/); // the name the credential has on the node
 		expect(error.message).toMatch(/reconnect/);
 	}
 	expect(jtl.stats.refreshRequests).toBe(1);

@@ -10,6 +10,8 @@ import { registerSecrets } from '../../tools/simulators/secretRegistry';
 import { bearerOf, hostileClient, startHostileServer } from '../helpers/hostileServer';
 import { paired, run, sleep } from './hostile';
 import { CATEGORY } from '../../nodes/JasRequest/routing';
+import { clientCredentialsSettings, JAS_PROVIDER } from '../../nodes/shared/token/clientCredentials';
+import { requestToken } from '../../nodes/shared/token/tokenRequest';
 
 describe('a token expiring mid-run', () => {
 	let sim: Simulator;
@@ -37,12 +39,13 @@ describe('a failing token endpoint', () => {
 	beforeAll(async () => (sim = await startJasSimulator()));
 	afterAll(async () => await sim.close());
 
-	it('puts every item on Auth Error after one token request, and the run does not throw', async () => {
+	it('puts every item on Auth Error after one token request, naming the credential as the user did, and the run does not throw', async () => {
 		const result = await runNode({
 			node: new JasRequest(),
 			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' },
 			items: Array.from({ length: 50 }, (_, index) => ({ json: { index } })),
 			credentials: { jasOAuth2Api: { baseUrl: sim.url, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: 'wrong-secret-123' } },
+			credentialNames: { jasOAuth2Api: 'JAS production' },
 		});
 		expect(result.outputs[CATEGORY.authError]).toHaveLength(50);
 		expect(result.outputs.filter((_, index) => index !== CATEGORY.authError).flat()).toHaveLength(0);
@@ -51,7 +54,7 @@ describe('a failing token endpoint', () => {
 			const error = errorOf(item);
 			expect(error.source).toBe('token');
 			expect(error.status).toBe(401);
-			expect(error.message).toContain('"JAS OAuth2 API"');
+			expect(error.message).toContain('credential "JAS production"');
 			expect(error.message).toMatch(/Check the Client ID and Client Secret/);
 		}
 		expect(sim.stats.tokenRequests).toBe(1);
@@ -252,4 +255,36 @@ describe('a failed renewal while the token is valid', () => {
 			expect(paired(r2.outputs[CATEGORY.authError])).toEqual([0, 1]);
 		} finally { await s.close(); }
 	}, 40000);
+});
+
+describe('messages fit the context', () => {
+	let sim: Simulator;
+	beforeAll(async () => (sim = await startJasSimulator()));
+	afterAll(async () => await sim.close());
+	it('a Base URL without http(s):// (Token URL empty) says the Base URL needs http(s)://, never "invalid Token URL"; nothing is sent', async () => {
+		const host = new URL(sim.url).host;
+		const credentials = { jasOAuth2Api: { baseUrl: host, clientId: DEMO_CLIENTS.jas.clientId, clientSecret: DEMO_CLIENTS.jas.clientSecret } };
+		const parameters = { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/echo' };
+		// The item's URL is resolved first: the workflow stops on it, as on any input error.
+		const thrown = (await runNode({ node: new JasRequest(), parameters, items: [{ json: {} }], credentials }).catch((error: unknown) => error)) as Error;
+		expect(thrown.message).toBe(`The credential's API URL "${host}" needs http(s)://, e.g. https://${host}. Fix it in the credential (Base URL).`);
+		// The token request (n8n's credential test runs it too) names the Base URL and the credential as the user named it.
+		const settings = clientCredentialsSettings(JAS_PROVIDER, credentials.jasOAuth2Api, 'My JAS');
+		const token = (await requestToken(settings, { http: jest.fn() }).catch((error: unknown) => error)) as Error;
+		expect(token.message).toMatch(new RegExp(`^Credential "My JAS": its Base URL "${host}/?" needs http\\(s\\)://, e\\.g\\. https://${host}\\.`));
+		expect(`${thrown.message} ${token.message}`).not.toMatch(/invalid Token URL/);
+		expect(sim.stats.tokenRequests).toBe(0);
+	});
+
+	it('a 404 with a JAS credential gives no JTL-FFN tip', async () => {
+		const result = await runNode({
+			node: new JasRequest(),
+			parameters: { authentication: 'jasOAuth2Api', method: 'GET', url: '/api/status/404', options: { maxRetries: 0 } },
+			items: [{ json: {} }],
+			credentials: { jasOAuth2Api: { baseUrl: sim.url, ...DEMO_CLIENTS.jas } },
+		});
+		const error = errorOf(result.outputs[CATEGORY.notFound][0]);
+		expect(error.message).toMatch(/Check the URL path\.$/);
+		expect(error.message).not.toMatch(/JTL|FFN/);
+	});
 });

@@ -30,6 +30,15 @@ describe('statusTextFor', () => {
 	});
 });
 
+describe('apiErrorMessage: tips that fit the credential', () => {
+	it('JTL-FFN tips (portal login on 404, scopes on 403) only with a JTL-FFN credential', () => {
+		for (const status of [403, 404]) expect(apiErrorMessage(status, 1)).not.toMatch(/JTL|FFN/);
+		expect(apiErrorMessage(404, 1, undefined, false, true)).toMatch(/Check the URL path\. On a fresh JTL-FFN account, log in to the FFN portal once/);
+		expect(apiErrorMessage(403, 1, undefined, false, true)).toMatch(/scope for this endpoint\. Check the scopes in the JTL-FFN credential, then reconnect it\.$/);
+		expect(apiErrorMessage(500, 1, undefined, false, true)).not.toMatch(/JTL/);
+	});
+});
+
 describe('apiErrorMessage', () => {
 	it('states status and text; no attempt count for a single attempt', () => {
 		const message = apiErrorMessage(404, 1);

@@ -1,4 +1,4 @@
-import { firstPageUrl, nextFromLinkHeader, nextPageUrl, pageResults, type Page, type PaginationSettings } from '../../nodes/JasRequest/pagination';
+import { fieldsOfPage, firstPageUrl, nextFromLinkHeader, nextPage, nextPageUrl, pageResults, stopMessage, type Page, type PaginationSettings } from '../../nodes/JasRequest/pagination';
 
 describe('nextFromLinkHeader', () => {
 	it('reads a hostile 800 KB header in one linear pass (a quadratic parser would block for minutes)', () => {
@@ -158,5 +158,55 @@ describe('nextPageUrl: offset mode', () => {
 	it('a body that is the array itself, with itemsField "."', () => {
 		const rootSettings: PaginationSettings = { ...settings, itemsField: '.' };
 		expect(new URL(nextPageUrl(rootSettings, page('https://h/x?skip=10', ['a', 'b']), 1)!).searchParams.get('skip')).toBe('12');
+	});
+});
+
+describe('nextPage: why paging stops (never silently short of the end)', () => {
+	const nextUrl: PaginationSettings = { mode: 'nextUrl', nextUrlField: '_links.next', maxPages: 3 };
+	const offset: PaginationSettings = { mode: 'offset', offsetParameter: 'skip', limitParameter: 'take', pageSize: 2, itemsField: 'items', maxPages: 3 };
+
+	it('lastPage when the API marks the end: a null or empty next, a present parent without it, a short offset page, no rel="next"', () => {
+		expect(nextPage(nextUrl, page('https://h/a', { _links: {} }), 1)).toEqual({ stop: 'lastPage' });
+		expect(nextPage(nextUrl, page('https://h/a', { _links: { next: null } }), 1)).toEqual({ stop: 'lastPage' });
+		expect(nextPage({ ...nextUrl, nextUrlField: 'next' }, page('https://h/a', { next: '' }), 1)).toEqual({ stop: 'lastPage' });
+		expect(nextPage(offset, page('https://h/a?skip=0', { items: [1] }), 1)).toEqual({ stop: 'lastPage' });
+		expect(nextPage({ mode: 'linkHeader', maxPages: 3 }, page('https://h/a', null, {}), 1)).toEqual({ stop: 'lastPage' });
+	});
+
+	it('maxPages only when the API offers another page at the budget', () => {
+		expect(nextPage(nextUrl, page('https://h/a?p=3', { _links: { next: '?p=4' } }), 3)).toEqual({ stop: 'maxPages' });
+		expect(nextPage(offset, page('https://h/a?skip=4', { items: [1, 2] }), 3)).toEqual({ stop: 'maxPages' });
+		expect(nextPage({ mode: 'linkHeader', maxPages: 1 }, page('https://h/a', null, { link: '<https://h/b>; rel="next"' }), 1)).toEqual({ stop: 'maxPages' });
+		expect(nextPage(nextUrl, page('https://h/a?p=3', { _links: {} }), 3)).toEqual({ stop: 'lastPage' });
+	});
+
+	it('nextUrlFieldMissing when page 1 lacks the field\'s parent (a wrong path) or a top-level field; later pages may drop it', () => {
+		expect(nextPage({ ...nextUrl, nextUrlField: 'links.next' }, page('https://h/a', { _links: { next: '?p=2' } }), 1)).toEqual({ stop: 'nextUrlFieldMissing' });
+		expect(nextPage({ ...nextUrl, nextUrlField: 'nextPage' }, page('https://h/a', { next: '?p=2' }), 1)).toEqual({ stop: 'nextUrlFieldMissing' });
+		expect(nextPage({ ...nextUrl, nextUrlField: 'next' }, page('https://h/a', ['not', 'an', 'object']), 1)).toEqual({ stop: 'nextUrlFieldMissing' });
+		expect(nextPage({ ...nextUrl, nextUrlField: 'nextPage' }, page('https://h/a?p=2', { items: [] }), 2)).toEqual({ stop: 'lastPage' });
+	});
+
+	it('resultsFieldMissing when an offset page has no list at the Results Field', () => {
+		expect(nextPage(offset, page('https://h/a', { data: [1, 2] }), 1)).toEqual({ stop: 'resultsFieldMissing' });
+		expect(nextPage(offset, page('https://h/a', { items: 'no' }), 2)).toEqual({ stop: 'resultsFieldMissing' });
+	});
+
+	it('a next page otherwise', () => {
+		expect(nextPage(nextUrl, page('https://h/a', { _links: { next: '?p=2' } }), 1)).toEqual({ next: 'https://h/a?p=2' });
+	});
+
+	it('the message names what to fix; the list\'s end has none', () => {
+		expect(stopMessage(nextUrl, 'lastPage', 2, {})).toBeUndefined();
+		expect(stopMessage(nextUrl, 'maxPages', 3, {})).toMatch(/Max Pages \(3\) after 3 page\(s\)/);
+		expect(stopMessage({ ...nextUrl, nextUrlField: 'links.next' }, 'nextUrlFieldMissing', 1, { items: [], _links: {} })).toContain('"links.next" (the page has: items, _links)');
+		expect(stopMessage(offset, 'resultsFieldMissing', 2, { data: [] })).toContain('Page 2 has no list at Results Field "items" (the page has: data)');
+	});
+
+	it('fieldsOfPage lists at most a dozen top-level fields, and says when the page is no object', () => {
+		expect(fieldsOfPage(Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`f${i}`, i])))).toBe('the page has: f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, … (14 fields)');
+		expect(fieldsOfPage([1])).toMatch(/a list, not an object/);
+		expect(fieldsOfPage('text')).toBe('the page is not JSON');
+		expect(fieldsOfPage({})).toBe('the page is an empty object');
 	});
 });

@@ -38,7 +38,7 @@ describe('workflow items', () => {
 		const first = items.item(1);
 		await expect(first.page(page({ rows: [{ id: 1 }, { id: 2 }] }))).resolves.toBe('more');
 		await expect(first.page(page({ rows: [{ id: 3 }] }, 2))).resolves.toBe('more');
-		first.done(2, false);
+		first.done({ pages: 2, stoppedAtBudget: false });
 		items.item(0).failed(apiFailure(404, { message: 'gone' }));
 		const outputs = items.outputs();
 		expect(outputs[CATEGORY.success].map((item) => [item.json.id, item.pairedItem])).toEqual([
@@ -57,7 +57,7 @@ describe('workflow items', () => {
 
 	it('an input failure is numbered for the workflow\'s user, or stops the workflow under On Error: Stop', () => {
 		const continuing = presenter();
-		continuing.item(0).done(0, false);
+		continuing.item(0).done({ pages: 0, stoppedAtBudget: false });
 		continuing.item(1).failed({ kind: 'input', message: 'The URL is empty.', request: line });
 		expect(continuing.outputs()[CATEGORY.clientError][0].json).toMatchObject({ error: { message: 'Item 1: The URL is empty.', source: 'input' } });
 		const stopping = presenter({}, true).item(0);
@@ -67,7 +67,7 @@ describe('workflow items', () => {
 	it('secrets in success and error items are scrubbed at the exit', async () => {
 		const items = presenter();
 		await items.item(0).page(page({ echo: SECRET }));
-		items.item(0).done(1, false);
+		items.item(0).done({ pages: 1, stoppedAtBudget: false });
 		items.item(1).failed(apiFailure(400, { echo: SECRET }));
 		expect(JSON.stringify(items.outputs())).not.toContain(SECRET);
 	});
@@ -81,7 +81,7 @@ describe('tool answers', () => {
 		const item = tool.item(0);
 		await item.page(page({ n: 1 }));
 		await item.page(page({ n: 2 }, 2));
-		item.done(2, false);
+		item.done({ pages: 2, stoppedAtBudget: false });
 		expect(tool.outputs()).toEqual([[{ json: { ok: true, status: 200, pages: 2, body: [{ n: 1 }, { n: 2 }] }, pairedItem: { item: 0 } }]]);
 	});
 
@@ -94,7 +94,7 @@ describe('tool answers', () => {
 		const tool = presenter();
 		const item = tool.item(0);
 		await expect(item.page(page('%PDF-1.4', 1, 'auto', 200, 'application/pdf'))).resolves.toBe('last');
-		item.done(1, false);
+		item.done({ pages: 1, stoppedAtBudget: false });
 		expect(tool.outputs()[0][0].json).toEqual({ ok: true, status: 200, file: 'A file was returned, not shown here: "orders", application/pdf, 8 bytes.' });
 	});
 

@@ -56,7 +56,10 @@ describe('resolveUrl', () => {
 	});
 
 	it('reports an invalid base URL as a credential problem', () => {
-		expect(() => resolveUrl('not a url', '/x')).toThrow(/credential's API URL "not a url" is not a valid URL/);
+		expect(() => resolveUrl('not a url', '/x')).toThrow(`The credential's API URL "not a url" needs http(s)://, e.g. https://api.example.com. Fix it in the credential (Base URL).`);
+		// Typed without a scheme (or with one n8n cannot use): the message shows the URL as the user meant it.
+		expect(() => resolveUrl('api.jas.example', '/x')).toThrow(`"api.jas.example" needs http(s)://, e.g. https://api.jas.example.`);
+		expect(() => resolveUrl('localhost:5678', '/x')).toThrow(/"localhost:5678" needs http\(s\):\/\/, e\.g\. https:\/\/localhost:5678\./);
 	});
 });
 

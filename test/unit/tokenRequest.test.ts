@@ -148,6 +148,22 @@ describe('requestToken', () => {
 	it('refuses an invalid Token URL', async () => {
 		const error = (await requestToken({ ...form, tokenUrl: 'jas.example/token' }, { http: jest.fn() }).catch((e: unknown) => e)) as TokenError;
 		expect(error.message).toMatch(/invalid Token URL/);
+		const ftp = (await requestToken({ ...form, tokenUrl: 'ftp://jas.example/token' }, { http: jest.fn() }).catch((e: unknown) => e)) as TokenError;
+		expect(ftp.message).toMatch(/invalid Token URL "ftp:\/\/jas.example\/token"\. Enter a full URL with http\(s\):\/\//);
+	});
+
+	it('a Token URL left empty and a Base URL without http(s)://: the message is about the Base URL, with the fix', async () => {
+		const http = jest.fn();
+		const derived = { ...form, tokenUrl: 'api.jas.example/oauth2/token', derivedFromBaseUrl: 'api.jas.example' };
+		const error = (await requestToken(derived, { http }).catch((e: unknown) => e)) as TokenError;
+		expect(error.kind).toBe('config');
+		expect(error.message).toBe(
+			'Credential "JAS OAuth2 API": its Base URL "api.jas.example" needs http(s)://, e.g. https://api.jas.example. (The Token URL is left empty, so the token is asked for at the Base URL.)',
+		);
+		expect(error.message).not.toMatch(/Token URL "/);
+		const other = (await requestToken({ ...derived, tokenUrl: 'ftp://h/oauth2/token', derivedFromBaseUrl: 'ftp://h' }, { http }).catch((e: unknown) => e)) as TokenError;
+		expect(other.message).toContain('"ftp://h/" needs http(s)://, e.g. https://api.example.com.');
+		expect(http).not.toHaveBeenCalled();
 	});
 });
 

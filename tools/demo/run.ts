@@ -6,7 +6,8 @@ import { createN8nInstance, type N8nInstance } from '../n8n/instance';
 import { ensureN8n, packPackage, removePackedPackage } from '../n8n/install';
 import { type N8nExecution } from '../n8n/executions';
 import { type AllSimulators, DEMO_CLIENTS, startAllSimulators } from '../simulators';
-import { demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from './workflow';
+import { type ModelSimulator, startModelSimulator } from '../simulators/model';
+import { DEMO_MODEL_TOOL_CALL, demoCredentials, demoWorkflow, JAS_OUTPUTS, JAS_REQUESTS, JTL_PRODUCT_COUNT } from './workflow';
 
 export const JTL_SCOPES = ['ffn.merchant.read', 'ffn.merchant.write'];
 
@@ -16,6 +17,8 @@ export const JTL_REDIRECT_URI = jtlRedirectUri();
 
 export interface DemoSetup {
 	sims: AllSimulators;
+	/** The OpenAI-compatible model the example AI agent talks to (credential "OpenAI (simulator)"). */
+	model: ModelSimulator;
 	n8n: N8nInstance;
 	tarball: string;
 	workflowId: string;
@@ -28,6 +31,11 @@ export interface DemoSetup {
  */
 export async function setUpDemo(options: { editorPort?: number; n8nVersion?: string } = {}): Promise<DemoSetup> {
 	const sims = await startAllSimulators();
+	const model = await startModelSimulator().catch(async (error: unknown) => {
+		await sims.close();
+		throw error;
+	});
+	model.script('default', [DEMO_MODEL_TOOL_CALL]);
 	try {
 		await ensureN8n(options.n8nVersion);
 		const tarball = await packPackage();
@@ -43,12 +51,14 @@ export async function setUpDemo(options: { editorPort?: number; n8nVersion?: str
 					scopes: JTL_SCOPES,
 					tokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) },
 				},
+				model: { url: model.url },
 			}),
 		);
 		const workflow = demoWorkflow();
 		await n8n.importWorkflow(workflow);
 		return {
 			sims,
+			model,
 			n8n,
 			tarball,
 			workflowId: workflow.id,
@@ -56,10 +66,12 @@ export async function setUpDemo(options: { editorPort?: number; n8nVersion?: str
 				await n8n.close();
 				await removePackedPackage(tarball);
 				await sims.close();
+				await model.close();
 			},
 		};
 	} catch (error) {
 		await sims.close();
+		await model.close();
 		throw error;
 	}
 }
@@ -92,6 +104,7 @@ export async function reconnectJtl(setup: DemoSetup, lifetimeSec: number): Promi
 		jas: { url: setup.sims.jas.url, ...DEMO_CLIENTS.jas },
 		partner: { url: setup.sims.partner.url, ...DEMO_CLIENTS.partner },
 		jtl: { url: setup.sims.jtl.url, ...DEMO_CLIENTS.jtl, scopes: JTL_SCOPES, tokenData: { ...token, n8n_expires_at: String(Date.now() + lifetimeSec * 1000) } },
+		model: { url: setup.model.url },
 	});
 	await setup.n8n.importCredentials([jtlCredential]);
 	setup.sims.jtl.resetStats();

@@ -261,6 +261,10 @@ function jtlSpec(): ProviderSpec & { requireConsent(on: boolean): void; feeds: C
 				name: `Product ${i + 1}`,
 			}));
 		}
+		if (path === '/api/v1/merchant/outbounds' && readOnly) {
+			const statuses = ['Pending', 'Acknowledged', 'Shipped'];
+			return offsetPage(req, (i) => ({ outboundId: `ob-${String(i + 1).padStart(5, '0')}`, merchantOutboundNumber: `ORDER-${String(i + 1).padStart(5, '0')}`, status: statuses[i % 3] }));
+		}
 		return echoReply(req); // any other merchant/fulfiller path: the scope passed, show what arrived
 	}
 

@@ -163,6 +163,17 @@ export class Exit {
 		return { json: scrubber.value(answer), pairedItem: { item: index } };
 	}
 
+	/**
+	 * Warnings in the output pane of n8n's editor (execution hints, n8n >= 1.x `addExecutionHints`; feature-detected,
+	 * an older n8n shows the same words on the items only).
+	 */
+	hints(messages: Iterable<string>): void {
+		const ctx = this.ctx as Partial<Pick<IExecuteFunctions, 'addExecutionHints'>>;
+		if (typeof ctx.addExecutionHints !== 'function') return;
+		const hints = [...messages].map((message) => ({ message: this.text(message), type: 'warning' as const, location: 'outputPane' as const }));
+		if (hints.length > 0) ctx.addExecutionHints(...hints);
+	}
+
 	/** The error to throw when the node stops (On Error: Stop Workflow), scrubbed like everything else. */
 	thrown(message: string, index?: number): NodeOperationError {
 		const clean = this.text(message);

@@ -17,13 +17,19 @@ export function statusTextFor(status: number): string {
 const ADVICE: Readonly<Record<number, string>> = {
 	400: 'Check the body and parameters against the API documentation; error.body has the details.',
 	401: 'The token was renewed and rejected again: check that the credential\'s client may use this API.',
-	403: 'The client lacks a subscription, role or scope for this endpoint (for JTL-FFN, check the scopes in the credential and reconnect).',
-	404: 'Check the URL path. For JTL-FFN, log in to the FFN portal once so your user exists.',
+	403: 'The client lacks a subscription, role or scope for this endpoint.',
+	404: 'Check the URL path.',
 	405: 'This endpoint does not accept this method: check the Method.',
 	406: 'The API cannot answer in the requested format: set an Accept header it supports.',
 	409: 'The resource is in a state that conflicts with this request: reload it and try again.',
 	415: 'The API does not accept this body format: choose the body type the endpoint documents.',
 	429: 'The API is rate limiting: lower Concurrency, or try again later.',
+};
+
+/** What JTL-FFN answers mean beyond the general advice: said only when the credential is a JTL-FFN one. */
+const JTL_ADVICE: Readonly<Record<number, string>> = {
+	403: 'Check the scopes in the JTL-FFN credential, then reconnect it.',
+	404: 'On a fresh JTL-FFN account, log in to the FFN portal once so your user exists.',
 };
 
 /** A 401 from another origin: the token was dropped at the cross-origin redirect, so nothing was renewed or rejected. */
@@ -32,14 +38,15 @@ const CROSS_ORIGIN_401 =
 
 /**
  * What went wrong and what to do, for an HTTP error answer. `credentialsDropped`: the answer came after a
- * cross-origin redirect, so it was not an answer to our token.
+ * cross-origin redirect, so it was not an answer to our token. `jtl`: the credential is JTL-FFN's (its own tips apply).
  */
-export function apiErrorMessage(status: number, attempts: number, retryAfterSec?: number, credentialsDropped = false): string {
+export function apiErrorMessage(status: number, attempts: number, retryAfterSec?: number, credentialsDropped = false, jtl = false): string {
 	const head = `The API answered ${status} ${statusTextFor(status)}`;
 	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
 	const wait = retryAfterSec !== undefined ? ` It asked to wait ${retryAfterSec} s.` : '';
 	const fallback = status >= 500 ? 'The server failed: try again later, or ask the provider if it persists.' : '';
-	const advice = status === 401 && credentialsDropped ? CROSS_ORIGIN_401 : (ADVICE[status] ?? fallback);
+	const general = status === 401 && credentialsDropped ? CROSS_ORIGIN_401 : (ADVICE[status] ?? fallback);
+	const advice = jtl && JTL_ADVICE[status] ? `${general} ${JTL_ADVICE[status]}` : general;
 	return `${head}${tries}.${wait} ${advice}`.trim();
 }
 

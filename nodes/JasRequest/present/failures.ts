@@ -56,8 +56,8 @@ export function failureRoute(failure: Failure): number | null | typeof INPUT_OUT
 	}
 }
 
-/** What an error item (or a tool's error answer) says about `failure`. */
-export function failureDetails(failure: Failure): ErrorDetails {
+/** What an error item (or a tool's error answer) says about `failure`; `jtl`: the credential is JTL-FFN's (its tips apply). */
+export function failureDetails(failure: Failure, jtl = false): ErrorDetails {
 	const base = { request: failure.request, pagesFetched: failure.pagesFetched };
 	switch (failure.kind) {
 		case 'token': {
@@ -71,7 +71,7 @@ export function failureDetails(failure: Failure): ErrorDetails {
 		case 'network':
 			return networkDetails(failure.error, failure.attempts, base);
 		case 'api':
-			return apiDetails(failure.response, failure.attempts, failure.retryAfterMs, base);
+			return apiDetails(failure.response, failure.attempts, failure.retryAfterMs, base, jtl);
 		case 'unusable': {
 			const { status, message, source, attempts } = failure;
 			return { ...base, status, statusText: statusTextFor(status), message, source, attempts };
@@ -96,14 +96,14 @@ function networkDetails(error: TransportError, attempts: number, base: Base): Er
 	return { ...base, status: null, statusText: 'Response Too Large', message, source: 'response', attempts };
 }
 
-function apiDetails(response: HttpResponse, attempts: number, retryAfterMs: number | undefined, base: Base): ErrorDetails {
+function apiDetails(response: HttpResponse, attempts: number, retryAfterMs: number | undefined, base: Base, jtl: boolean): ErrorDetails {
 	const retryAfter = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
 	return {
 		...base,
 		status: response.status,
 		statusText: statusTextFor(response.status),
 		// A 401 from another origin (a redirect dropped the token) was not an answer to our token: nothing was renewed.
-		message: apiErrorMessage(response.status, attempts, retryAfter, response.credentialsDropped),
+		message: apiErrorMessage(response.status, attempts, retryAfter, response.credentialsDropped, jtl),
 		source: 'api',
 		attempts,
 		retryAfter,

@@ -12,7 +12,7 @@ import type { RunSettings } from '../settings';
 import { Exit, FileTooLargeError, fileNameOf, mimeTypeOf } from './emit';
 import { statusTextFor } from './errorItems';
 import { type Failure, failureDetails, failureRoute, INPUT_OUTPUT } from './failures';
-import type { ItemPresentation, Page, PageVerdict, Presenter } from './presenter';
+import type { Fetched, ItemPresentation, Page, PageVerdict, Presenter } from './presenter';
 import { downloadFailure, unusable } from './pageFailures';
 
 type Shaping = Pick<RunSettings, 'responseFormat' | 'fullResponse' | 'splitField' | 'outputBinaryPropertyName' | 'maxFileBytes'>;
@@ -25,6 +25,9 @@ interface ItemResult {
 export class ItemsPresenter implements Presenter {
 	private readonly results: ItemResult[];
 
+	/** Each message of paging that stopped short, and how many items it stopped: one hint per message. */
+	private readonly shortStops = new Map<string, number>();
+
 	constructor(
 		readonly exit: Exit,
 		readonly router: Router,
@@ -32,6 +35,8 @@ export class ItemsPresenter implements Presenter {
 		/** On Error: Stop: an item's invalid input stops the workflow instead of going to an output. */
 		readonly stopOnInputError: boolean,
 		count: number,
+		/** The credential is JTL-FFN's: its own tips go with API errors. */
+		readonly jtl = false,
 	) {
 		this.results = new Array<ItemResult>(count);
 	}
@@ -44,9 +49,16 @@ export class ItemsPresenter implements Presenter {
 		this.results[index] = result;
 	}
 
+	/** Paging of an item stopped short of the list's end: the editor will say so once per message. */
+	stoppedShort(message: string): void {
+		this.shortStops.set(message, (this.shortStops.get(message) ?? 0) + 1);
+	}
+
 	outputs(): INodeExecutionData[][] {
 		const outputs: INodeExecutionData[][] = this.router.outputs.map(() => []);
 		for (const result of this.results) outputs[result.output].push(...result.items);
+		const total = this.results.length;
+		this.exit.hints([...this.shortStops].map(([message, items]) => (total === 1 ? message : `${items} of ${total} items: ${message}`)));
 		return outputs;
 	}
 }
@@ -72,8 +84,21 @@ class WorkflowItem implements ItemPresentation {
 		return 'more';
 	}
 
-	done(): void {
+	done({ pages, stoppedBecause, stopMessage }: Fetched): void {
+		if (stoppedBecause) this.markPaging(pages, stoppedBecause, stopMessage);
 		this.run.settle(this.index, { output: this.output, items: this.items });
+	}
+
+	/**
+	 * The data says how paging ended: with Full Response every item's wrapper (the node's own shape) always carries
+	 * `pagination`; otherwise only the items of a list that stopped short do (a complete export stays as the API sent
+	 * it), and never over a field of the record's own.
+	 */
+	private markPaging(pagesFetched: number, stoppedBecause: string, message: string | undefined): void {
+		if (message) this.run.stoppedShort(message);
+		if (!message && !this.run.settings.fullResponse) return;
+		const pagination = message ? { pagesFetched, stoppedBecause, message: this.run.exit.text(message) } : { pagesFetched, stoppedBecause };
+		for (const item of this.items) if (!('pagination' in item.json)) item.json.pagination = pagination;
 	}
 
 	failed(failure: Failure): void {
@@ -81,7 +106,7 @@ class WorkflowItem implements ItemPresentation {
 		if (failure.kind === 'input' && this.run.stopOnInputError) throw exit.thrown(failure.message, this.index);
 		const route = failureRoute(failure);
 		const output = route === INPUT_OUTPUT ? router.inputError : router.route(route);
-		const details = failureDetails(failure);
+		const details = failureDetails(failure, this.run.jtl);
 		// A workflow's user reads the item's number; a tool call is always one item.
 		if (failure.kind === 'input') details.message = `Item ${this.index}: ${details.message}`;
 		this.run.settle(this.index, { output, items: [exit.error(this.index, router.outputs[output].displayName, details)] });

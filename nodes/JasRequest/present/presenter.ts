@@ -6,6 +6,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../shared/http/send';
+import type { StopReason } from '../pagination';
 import { bodyText, parseText, type ResponseFormat } from '../responseBody';
 import type { Failure, RequestLine } from './failures';
 
@@ -47,6 +48,15 @@ export class Page {
 	}
 }
 
+/** How an item's page loop ended well: the pages fetched, and whether more existed when the presentation had enough. */
+export interface Fetched {
+	pages: number;
+	stoppedAtBudget: boolean;
+	/** With pagination: why no further page was fetched, and what the user reads when that was not the list's end. */
+	stoppedBecause?: StopReason;
+	stopMessage?: string;
+}
+
 /**
  * After a page: `more` fetch the next page, if there is one; `enough` stop if there is one (a budget is reached);
  * `last` stop here; or the failure that ends the item.
@@ -56,8 +66,8 @@ export type PageVerdict = 'more' | 'enough' | 'last' | Failure;
 /** One item's presentation, fed by the page loop: pages, then `done` or `failed` (exactly one of them, once). */
 export interface ItemPresentation {
 	page(page: Page): Promise<PageVerdict>;
-	/** `stoppedAtBudget`: more pages exist, but the presentation had enough. */
-	done(pages: number, stoppedAtBudget: boolean): void;
+	/** How the pages ended: `stoppedAtBudget` (more exist, the presentation had enough), and with pagination why it stopped. */
+	done(fetched: Fetched): void;
 	/** May throw the error that stops the workflow (On Error: Stop, for an item's own input). */
 	failed(failure: Failure): void;
 }

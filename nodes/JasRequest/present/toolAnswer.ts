@@ -27,7 +27,7 @@ export type ToolOutcome =
 	 * `body`: the page's body as parsed (JSON as JSON, text as text); several pages: one body per page.
 	 * `stoppedAtFile`: pagination stopped at this page, a file the model cannot read (the pages before are kept).
 	 */
-	| { kind: 'success'; status: number; body: unknown; pages?: number; stoppedAtBudget?: boolean; stoppedAtFile?: FileDescription & { page: number } }
+	| { kind: 'success'; status: number; body: unknown; pages?: number; stoppedAtBudget?: boolean; stoppedAtFile?: FileDescription & { page: number }; stopMessage?: string }
 	| ({ kind: 'file'; status: number } & FileDescription)
 	/** A success without a file to store (a 304 Not Modified, a redirect not followed) when a file was asked for. */
 	| { kind: 'noFile'; status: number; statusText: string }
@@ -143,6 +143,8 @@ function baseAnswer(outcome: ToolOutcome, maxChars: number): IDataObject {
 	if (outcome.stoppedAtBudget) {
 		answer.note = `Pagination stopped after ${outcome.pages ?? 1} page(s): the answer reached the tool's budget of ${maxChars.toLocaleString('en-US')} characters, and more pages exist. Ask for less (a filter or a smaller page) if you need the rest.`;
 	}
+	// Paging that ended short of the list's end (Max Pages, a missing field): the model must not take it for all.
+	if (outcome.stopMessage) answer.note = `${outcome.stopMessage} Tell the user: the answer holds only part of the list.`;
 	if (outcome.stoppedAtFile) {
 		const { page } = outcome.stoppedAtFile;
 		answer.note = `Pagination stopped at page ${page}: it is a file, not shown here (${describeFile(outcome.stoppedAtFile)}). The body holds the ${page - 1} page(s) before it.`;

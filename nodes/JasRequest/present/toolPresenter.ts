@@ -12,7 +12,7 @@ import { Exit, FileTooLargeError, fileNameOf, mimeTypeOf, TEXT_TYPES } from './e
 import { statusTextFor } from './errorItems';
 import { type Failure, failureDetails } from './failures';
 import { downloadFailure, unusable } from './pageFailures';
-import type { ItemPresentation, Page, PageVerdict, Presenter } from './presenter';
+import type { Fetched, ItemPresentation, Page, PageVerdict, Presenter } from './presenter';
 import type { FileDescription, ToolOutcome } from './toolAnswer';
 
 type ToolSettings = Pick<RunSettings, 'responseFormat' | 'outputBinaryPropertyName' | 'maxFileBytes'>;
@@ -26,6 +26,8 @@ export class ToolPresenter implements Presenter {
 		/** The most characters of one answer. */
 		readonly maxChars: number,
 		count: number,
+		/** The credential is JTL-FFN's: its own tips go with API errors. */
+		readonly jtl = false,
 	) {
 		this.answers = new Array<INodeExecutionData>(count);
 	}
@@ -84,14 +86,14 @@ class ToolItem implements ItemPresentation {
 		return this.chars >= this.run.maxChars ? 'enough' : 'more';
 	}
 
-	done(_pages: number, stoppedAtBudget: boolean): void {
+	done({ stoppedAtBudget, stopMessage }: Fetched): void {
 		const pages = this.bodies.length;
 		const body = pages === 1 ? this.bodies[0] : this.bodies;
-		this.run.answer(this.index, this.outcome ?? { kind: 'success', status: this.status, body, pages, stoppedAtBudget, stoppedAtFile: this.stoppedAtFile });
+		this.run.answer(this.index, this.outcome ?? { kind: 'success', status: this.status, body, pages, stoppedAtBudget, stoppedAtFile: this.stoppedAtFile, stopMessage });
 	}
 
 	failed(failure: Failure): void {
-		this.run.answer(this.index, { kind: 'error', error: failureDetails(failure) });
+		this.run.answer(this.index, { kind: 'error', error: failureDetails(failure, this.run.jtl) });
 	}
 
 	/** File format: the first page's file is stored and described; later pages' files are not shown to the model. */

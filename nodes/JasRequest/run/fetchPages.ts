@@ -6,8 +6,8 @@
 import { messageOf } from '../../shared/http/settle';
 import type { CallOutcome } from '../callApi';
 import type { Failure } from '../present/failures';
-import { type ItemPresentation, Page } from '../present/presenter';
-import { firstPageUrl, nextPageUrl, type PaginationSettings } from '../pagination';
+import { type Fetched, type ItemPresentation, Page } from '../present/presenter';
+import { firstPageUrl, nextPage, type PaginationSettings, resultsFieldProblem, stopMessage } from '../pagination';
 import { type PreparedRequest, resolveUrl } from '../requestBuilder';
 import type { ResponseFormat } from '../responseBody';
 
@@ -19,12 +19,6 @@ export interface PageSource {
 	baseUrl: string;
 	pagination?: PaginationSettings;
 	format: ResponseFormat;
-}
-
-/** How the loop ended well: the pages fetched, and whether more existed when the presentation had enough. */
-export interface Fetched {
-	pages: number;
-	stoppedAtBudget: boolean;
 }
 
 export async function fetchPages(request: PreparedRequest, source: PageSource, presentation: ItemPresentation): Promise<Fetched | Failure> {
@@ -42,14 +36,22 @@ export async function fetchPages(request: PreparedRequest, source: PageSource, p
 		const verdict = await presentation.page(page);
 		if (typeof verdict === 'object') return { ...verdict, pagesFetched };
 		if (verdict === 'last') return { pages, stoppedAtBudget: false };
+		if (!pagination) return { pages, stoppedAtBudget: false };
 		const { response } = page;
-		const next = pagination ? nextPageUrl(pagination, { url: response.url, headers: response.headers, body: page.linkBody }, pages) : undefined;
-		if (!next) return { pages, stoppedAtBudget: false };
+		// The body is read for links only when the mode needs it (a Link header does not).
+		const step = nextPage(pagination, { url: response.url, headers: response.headers, get body() { return page.linkBody; } }, pages);
+		if ('stop' in step) {
+			// Without its list the first page cannot be counted: the item's settings are wrong, not the API.
+			if (step.stop === 'resultsFieldMissing' && pages === 1) {
+				return { kind: 'unusable', status: response.status, message: resultsFieldProblem(pagination, pages, page.linkBody), source: 'input', attempts: outcome.attempts, request: line, pagesFetched: 0 };
+			}
+			return { pages, stoppedAtBudget: false, stoppedBecause: step.stop, stopMessage: stopMessage(pagination, step.stop, pages, page.linkBody) };
+		}
 		if (verdict === 'enough') return { pages, stoppedAtBudget: true };
 		// The next link is the API's choice, not the user's: it passes the same rule as the URL parameter (only the
 		// credential's API host ever gets the token).
 		try {
-			url = resolveUrl(source.baseUrl || request.url, next).href;
+			url = resolveUrl(source.baseUrl || request.url, step.next).href;
 		} catch (error) {
 			const message = `Pagination stopped after ${pages} page(s): ${messageOf(error)}`;
 			return { kind: 'unusable', status: response.status, message, source: 'input', attempts: outcome.attempts, request: line, pagesFetched: pages };

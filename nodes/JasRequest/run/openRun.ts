@@ -56,9 +56,11 @@ function callSettings(ctx: IExecuteFunctions, settings: RunSettings): CallSettin
 async function createAuthorizer(ctx: IExecuteFunctions, call: CallSettings): Promise<Authorizer> {
 	const type = ctx.getNodeParameter('authentication', 0) as string;
 	const credentials = await ctx.getCredentials(type);
-	if (type === JTL_CREDENTIAL_TYPE) return new JtlAuthorizer(ctx, credentials, transportTokenHttp({ egress: call.egress }));
+	// The name the user gave the credential (the node's reference holds it), so messages say which one.
+	const name = ctx.getNode().credentials?.[type]?.name;
+	if (type === JTL_CREDENTIAL_TYPE) return new JtlAuthorizer(ctx, credentials, transportTokenHttp({ egress: call.egress }), name);
 	const provider = type === PARTNER_PROVIDER.credentialType ? PARTNER_PROVIDER : JAS_PROVIDER;
-	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }));
+	return new ClientCredentialsAuthorizer(provider, credentials, transportTokenHttp({ egress: call.egress }), name);
 }
 
 function readRouter(ctx: IExecuteFunctions): Router {
@@ -74,9 +76,10 @@ const NO_SECRETS = (): string[] => [];
 
 /** Tool mode (no router): the model's answers; else the workflow's outputs. */
 function presenterFor(ctx: IExecuteFunctions, settings: RunSettings, exit: Exit, router: Router | undefined, count: number): Presenter {
-	if (router) return new ItemsPresenter(exit, router, settings, !ctx.continueOnFail(), count);
+	const jtl = ctx.getNodeParameter('authentication', 0) === JTL_CREDENTIAL_TYPE;
+	if (router) return new ItemsPresenter(exit, router, settings, !ctx.continueOnFail(), count, jtl);
 	const maxChars = clampNumber(ctx.getNodeParameter('toolMaxCharacters', 0, LIMITS.toolMaxCharacters.fallback), LIMITS.toolMaxCharacters);
-	return new ToolPresenter(exit, settings, maxChars, count);
+	return new ToolPresenter(exit, settings, maxChars, count, jtl);
 }
 
 function sourceFor(auth: Authorizer, call: CallSettings, settings: RunSettings): Run['source'] {

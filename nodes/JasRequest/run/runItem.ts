@@ -14,7 +14,7 @@ async function present(run: Run, index: number, presentation: ItemPresentation):
 	if (!read.ok) return presentation.failed({ kind: 'input', message: messageOf(read.error), request: readableRequest(ctx, index) });
 	const fetched = await fetchPages(read.value, source, presentation);
 	if ('kind' in fetched) presentation.failed(fetched);
-	else presentation.done(fetched.pages, fetched.stoppedAtBudget);
+	else presentation.done(fetched);
 }
 
 export async function runItem(run: Run, index: number): Promise<void> {

@@ -26,3 +26,16 @@ export function tryParseUrl(text: string, base?: string): URL | undefined {
 export function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');
 }
+
+/** Whether `text` parses as an http or https URL. */
+export const isHttpUrl = (text: string): boolean => /^https?:$/.test(tryParseUrl(text)?.protocol ?? '');
+
+/**
+ * A URL typed without http(s)://, as the user meant it: `api.jas.com` → https://api.jas.com. Another scheme, user
+ * info (which may hold a password), or text that is no URL even so gets a neutral example instead.
+ */
+export function httpExample(url: string): string {
+	const meant = `https://${url.trim()}`;
+	const usable = !/^[a-z][\w+.-]*:\/\//i.test(url.trim()) && !url.includes('@') && !/\s/.test(url.trim()) && tryParseUrl(meant) !== undefined;
+	return usable ? meant : 'https://api.example.com';
+}

@@ -61,13 +61,16 @@ export interface ClientCredentialsSettings extends ClientCredentialsConfig {
 	marginMs: number;
 }
 
+/** `name`: the credential's own name (the node's reference holds it), for messages; else the type's label. */
 export function clientCredentialsSettings(
 	provider: ClientCredentialsProvider,
 	credentials: ICredentialDataDecryptedObject,
+	name?: string,
 ): ClientCredentialsSettings {
 	const config: ClientCredentialsConfig = {
-		label: provider.label,
+		label: name?.trim() || provider.label,
 		tokenUrl: resolveTokenUrl(provider, credentials),
+		derivedFromBaseUrl: fieldValue(credentials, 'tokenUrl') ? undefined : fieldValue(credentials, 'baseUrl') || undefined,
 		clientId: fieldValue(credentials, 'clientId'),
 		clientSecret: fieldValue(credentials, 'clientSecret'),
 		scope: fieldValue(credentials, 'scope'),

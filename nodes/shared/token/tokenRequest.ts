@@ -6,16 +6,18 @@ import { headerValue } from '../http/headers';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../http/retry';
 import { sleep } from '../http/wait';
 import { settle } from '../http/settle';
-import { displayUrl, tryParseUrl } from '../http/url';
+import { displayUrl, httpExample, isHttpUrl, tryParseUrl } from '../http/url';
 import { redact, redactAndCut } from '../secrets';
 import { TokenError } from './tokenErrors';
 
 export type TokenBodyStyle = 'form' | 'json';
 
 export interface ClientCredentialsConfig {
-	/** Credential display name, used in messages ("JAS OAuth2 API"). */
+	/** Credential display name, used in messages: the name the user gave it, else the type's ("JAS OAuth2 API"). */
 	label: string;
 	tokenUrl: string;
+	/** Set when the Token URL was left empty and is this Base URL plus the provider's path: messages then name the Base URL. */
+	derivedFromBaseUrl?: string;
 	clientId: string;
 	clientSecret: string;
 	scope: string;
@@ -215,8 +217,14 @@ export async function requestToken(config: ClientCredentialsConfig, options: Req
 	if (!config.tokenUrl || !config.clientId || !config.clientSecret) {
 		throw new TokenError('config', `Credential "${config.label}" is incomplete: it needs a Token URL (or Base URL), a Client ID and a Client Secret.`);
 	}
-	if (!tryParseUrl(config.tokenUrl)) {
-		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${displayUrl(config.tokenUrl)}". Enter a full URL such as https://api.example.com/oauth2/token.`);
+	if (!isHttpUrl(config.tokenUrl)) {
+		if (config.derivedFromBaseUrl !== undefined) {
+			throw new TokenError(
+				'config',
+				`Credential "${config.label}": its Base URL "${displayUrl(config.derivedFromBaseUrl)}" needs http(s)://, e.g. ${httpExample(config.derivedFromBaseUrl)}. (The Token URL is left empty, so the token is asked for at the Base URL.)`,
+			);
+		}
+		throw new TokenError('config', `Credential "${config.label}" has an invalid Token URL "${displayUrl(config.tokenUrl)}". Enter a full URL with http(s)://, such as https://api.example.com/oauth2/token.`);
 	}
 	const now = options.now ?? Date.now;
 	const wait = options.sleep ?? (async (ms: number) => void (await sleep(ms)));
