@@ -2,6 +2,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { JTL_API_URLS, JTL_SCOPES, jtlOAuthEndpointExpression } from '../nodes/shared/token/jtlEnvironment';
 import { CREDENTIAL_TYPES } from '../nodes/shared/token/credentialTypes';
+import { clientFields } from './clientCredentialsApi';
 
 /**
  * JTL-FFN (docs/providers.md#jtl-ffn): authorization-code grant with client authentication by HTTP Basic, on n8n's own
@@ -73,6 +74,11 @@ export class JtlFfnOAuth2Api implements ICredentialType {
 			required: true,
 			description: 'What the connection may do; the JTL user approves these when connecting. Reconnect after changing them.',
 		},
+		// Same names as n8n's OAuth2 fields, which these replace in place, with a word on where they come from.
+		...clientFields(
+			'The client ID of your OAuth client, created at kundencenter.jtl-software.de/oauth with the OAuth Redirect URL shown above',
+			'The client secret of that OAuth client. n8n stores it encrypted; it is only sent to the OAuth server.',
+		),
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
 		{ displayName: 'Authorization URL', name: 'authUrl', type: 'hidden', default: jtlOAuthEndpointExpression('/authorize') },
 		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'hidden', default: jtlOAuthEndpointExpression('/token') },

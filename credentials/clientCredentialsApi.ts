@@ -19,6 +19,14 @@ export function clientCredentialsApi(provider: ClientCredentialsProvider) {
 	};
 }
 
+/** The Client ID and Secret fields, saying where each comes from (JTL-FFN's replace those of n8n's OAuth2 type). */
+export function clientFields(idHint: string, secretHint: string): INodeProperties[] {
+	return [
+		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true, hint: idHint },
+		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '', required: true, hint: secretHint },
+	];
+}
+
 export function clientCredentialsFields(provider: ClientCredentialsProvider): INodeProperties[] {
 	return [
 		{
@@ -38,21 +46,7 @@ export function clientCredentialsFields(provider: ClientCredentialsProvider): IN
 			placeholder: `<Base URL>${provider.endpointPath}`,
 			description: `Leave empty to use the Base URL followed by ${provider.endpointPath}`,
 		},
-		{
-			displayName: 'Client ID',
-			name: 'clientId',
-			type: 'string',
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
+		...clientFields(provider.clientIdHint, provider.clientSecretHint),
 		{
 			displayName: 'Renew Before Expiry (Seconds)',
 			name: 'renewalMarginSec',

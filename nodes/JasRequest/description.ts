@@ -6,7 +6,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPES } from '../shared/token/credentialTypes';
 import { JAS_STATUSES } from './jasStatus';
-import { METHODS_WITH_BODY } from './requestBuilder';
+import { METHODS_WITH_BODY, METHODS_WITH_OPTIONAL_BODY } from './requestBuilder';
 import { LIMITS, type NumberRange } from './settings';
 
 /**
@@ -15,23 +15,110 @@ import { LIMITS, type NumberRange } from './settings';
  */
 const range = ({ min, max }: NumberRange) => ({ minValue: min, maxValue: max });
 
-// A method from an expression (e.g. $fromAI in tool mode) is only known per call: its body fields stay available.
-const withBody = { show: { method: [...METHODS_WITH_BODY, { _cnd: { startsWith: '=' } }] } };
+const fromExpression = { _cnd: { startsWith: '=' } };
+
+/** Added in version 1.1 (Send Body, pagination as fields of its own): a node saved as version 1 keeps its form. */
+const fromVersion1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+/**
+ * Send Body: a toggle (off) on a DELETE of version 1.1, on without a toggle for the other methods and for a DELETE of
+ * version 1. One name, three definitions, only one shown at a time (n8n picks the shown one): the body fields only
+ * need `sendBody: [true]`. A method from an expression (e.g. $fromAI) shows the toggle and every body field; the
+ * toggle then decides for a DELETE only.
+ */
+const SEND_BODY: INodeProperties[] = [
+	{ displayName: 'Send Body', name: 'sendBody', type: 'hidden', default: true, displayOptions: { hide: { method: [...METHODS_WITH_OPTIONAL_BODY] } } },
+	{ displayName: 'Send Body', name: 'sendBody', type: 'hidden', default: true, displayOptions: { show: { '@version': [1], method: [...METHODS_WITH_OPTIONAL_BODY] } } },
+	{
+		displayName: 'Send Body',
+		name: 'sendBody',
+		type: 'boolean',
+		displayOptions: { show: { ...fromVersion1_1, method: [...METHODS_WITH_OPTIONAL_BODY] } },
+		default: false,
+		description: 'Whether a DELETE carries a body (most APIs expect none). POST, PUT and PATCH always have the Body field; GET and HEAD never send one.',
+	},
+];
+
+// A method from an expression is only known per call: its body fields stay available (n8n shows a field whose
+// condition reads an expression).
+const withBody = { show: { method: [...METHODS_WITH_BODY, fromExpression], sendBody: [true] } };
 
 /** Shown only on "JAS Request Tool", the copy n8n offers to AI agents. */
 const inToolMode = { show: { '@tool': [true] } };
 
+/** Hidden on "JAS Request Tool": routing, splitting and the full response shape workflow items, not tool answers. */
+const notInToolMode = { hide: { '@tool': [true] } };
+
+
 /**
- * The tool's default description: the provider of the selected credential, what the model may do, and the answers'
- * shapes (test/unit/description.test.ts holds them to what toolAnswer really returns).
+ * The tool's default description, plain text the user can read and edit: one per credential type, each naming its
+ * provider (n8n shows the one whose Authentication is chosen). test/unit/description.test.ts holds the answers'
+ * shapes to what toolAnswer really returns.
  */
-const TOOL_DESCRIPTION =
-	`={{ 'Calls the ' + ({ ${CREDENTIAL_TYPES.jas}: 'JAS', ${CREDENTIAL_TYPES.partner}: 'Partner', ${CREDENTIAL_TYPES.jtl}: 'JTL-FFN (JTL Fulfillment Network)' })[$parameter.authentication] + ` +
-	"' API with the credential set up in n8n; the access token is added for you, never send one. Set the arguments this tool lists, for example the path " +
-	"relative to the API (such as /v1/...) with any query string; requests to other hosts are refused. It answers JSON: {ok: true, status, body} on " +
-	"success ({ok: true, status, file} for a file), {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API answered with " +
-	"an error, or {ok: false, problem, message, advice, reconnectRequired} when no answer could be had (problem: credential, network, input, response or internal; " +
-	"reconnectRequired, for a credential problem: true when only the user can fix the credential, false when trying again later may work).' }}";
+const toolDescription = (provider: string) =>
+	`Calls the ${provider} API with the credential set up in n8n; the access token is added for you, never send one. Set the arguments this tool lists, for example the path ` +
+	'relative to the API (such as /v1/...) with any query string; requests to other hosts are refused. It answers JSON: {ok: true, status, body} on ' +
+	'success ({ok: true, status, file} for a file), {ok: false, status, meaning, apiMessage, advice, retryAfterSeconds} when the API answered with ' +
+	'an error, or {ok: false, problem, message, advice, reconnectRequired} when no answer could be had (problem: credential, network, input, response or internal; ' +
+	'reconnectRequired, for a credential problem: true when only the user can fix the credential, false when trying again later may work).';
+
+const TOOL_PROVIDERS = [
+	[CREDENTIAL_TYPES.jas, 'JAS'],
+	[CREDENTIAL_TYPES.partner, 'Partner'],
+	[CREDENTIAL_TYPES.jtl, 'JTL-FFN (JTL Fulfillment Network)'],
+] as const;
+
+const PAGINATION_MODE_OPTIONS = [
+	{ name: 'Link Header (Next Link)', value: 'linkHeader', description: 'The URL in the Link header marked rel="next"' },
+	{ name: 'Next URL in Body', value: 'nextUrl', description: 'For example _links.next' },
+	{ name: 'Offset and Limit', value: 'offset', description: 'For example JTL $skip and $top' },
+];
+
+const PAGINATION_MODE: INodeProperties = { displayName: 'Mode', name: 'mode', type: 'options', options: PAGINATION_MODE_OPTIONS, default: 'nextUrl' };
+
+/**
+ * The pagination fields in display order (Max Pages last), with the modes they belong to: shown as fields of their
+ * own on version 1.1, as the settings of the Pagination option in Options on version 1 (sorted there, n8n's rule).
+ */
+const PAGINATION_FIELDS: Array<INodeProperties & { forModes?: string[] }> = [
+	{
+		displayName: 'Next URL Field',
+		name: 'nextUrlField',
+		type: 'string',
+		default: '_links.next',
+		forModes: ['nextUrl'],
+		description: 'Dot path in the response body to the next page URL; pagination stops when it is empty',
+	},
+	{ displayName: 'Offset Parameter', name: 'offsetParameter', type: 'string', default: '$skip', forModes: ['offset'] },
+	{ displayName: 'Limit Parameter', name: 'limitParameter', type: 'string', default: '$top', forModes: ['offset'] },
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: range(LIMITS.pageSize),
+		default: 100,
+		forModes: ['offset'],
+		description: 'Pagination stops at the first page with fewer results than this',
+	},
+	{
+		displayName: 'Results Field',
+		name: 'itemsField',
+		type: 'string',
+		default: 'items',
+		forModes: ['offset'],
+		description:
+			'Dot path to the array of results in each page, used to count them; empty when the body itself is the array. Split Into Items (in Options) is what turns the results into items.',
+	},
+	{ displayName: 'Max Pages', name: 'maxPages', type: 'number', typeOptions: range(LIMITS.maxPages), default: 100 },
+];
+
+/** A pagination field shown for its modes of `modeParameter` (every mode but Off when it lists none). */
+function inPaginationMode({ forModes, ...field }: (typeof PAGINATION_FIELDS)[number], modeParameter: string, show: object = {}): INodeProperties {
+	return { ...field, displayOptions: { show: { ...show, [modeParameter]: forModes ?? PAGINATION_MODE_OPTIONS.map((option) => option.value) } } };
+}
+
+/** One empty pair to fill in as soon as the toggle is on, as HTTP Request does (requestBuilder ignores an empty pair). */
+const ONE_EMPTY_PAIR = { parameters: [{ name: '', value: '' }] };
 
 const nameValueCollection = (displayName: string, name: string, placeholder: string): INodeProperties => ({
 	displayName,
@@ -53,15 +140,17 @@ const nameValueCollection = (displayName: string, name: string, placeholder: str
 });
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Description',
-		name: 'toolDescription',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		displayOptions: inToolMode,
-		default: TOOL_DESCRIPTION,
-		description: 'What the AI agent is told about this tool. The default names the API of the selected credential.',
-	},
+	...TOOL_PROVIDERS.map(
+		([type, provider]): INodeProperties => ({
+			displayName: 'Description',
+			name: 'toolDescription',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			displayOptions: { show: { ...inToolMode.show, authentication: [type] } },
+			default: toolDescription(provider),
+			description: 'What the AI agent is told about this tool: which API it calls and what it answers',
+		}),
+	),
 	{
 		displayName: 'Max Characters for the Agent',
 		name: 'toolMaxCharacters',
@@ -122,6 +211,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		...nameValueCollection('Query Parameters', 'queryParameters', 'Add Parameter'),
+		default: ONE_EMPTY_PAIR,
 		displayOptions: { show: { sendQuery: [true] } },
 	},
 	{
@@ -132,9 +222,11 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		...nameValueCollection('Headers', 'headerParameters', 'Add Header'),
+		default: ONE_EMPTY_PAIR,
 		displayOptions: { show: { sendHeaders: [true] } },
 		description: 'Authorization is set from the credential; a header given here replaces any other of the same name',
 	},
+	...SEND_BODY,
 	{
 		displayName: 'Body',
 		name: 'bodyType',
@@ -198,6 +290,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'By Status Code', value: 'byStatusCode', description: 'One output per status code you pick' },
 			{ name: 'Custom Rules', value: 'custom', description: 'Your own outputs from codes and ranges, first match wins' },
 		],
+		displayOptions: notInToolMode,
 		default: 'byCategory',
 		hint: 'Every item leaves through exactly one output. Changing this changes the outputs: re-check their connections.',
 	},
@@ -205,8 +298,9 @@ export const properties: INodeProperties[] = [
 		displayName: 'Status Codes',
 		name: 'statusCodes',
 		type: 'multiOptions',
-		displayOptions: { show: { routing: ['byStatusCode'] } },
-		options: JAS_STATUSES.map(({ code, text }) => ({ name: `${code} ${text}`, value: code })),
+		displayOptions: { ...notInToolMode, show: { routing: ['byStatusCode'] } },
+		// The output's own label (routing.ts), so chip and output read the same; the JAS table's wording as description.
+		options: JAS_STATUSES.map(({ code, text, label }) => ({ name: `${code} ${label}`, value: code, description: `JAS: ${text}` })),
 		default: [401, 404, 429, 500],
 		hint: 'Each picked code gets its own output; any other failure, including no answer at all, goes to Other Error',
 	},
@@ -215,7 +309,7 @@ export const properties: INodeProperties[] = [
 		name: 'customRules',
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true, sortable: true },
-		displayOptions: { show: { routing: ['custom'] } },
+		displayOptions: { ...notInToolMode, show: { routing: ['custom'] } },
 		placeholder: 'Add Rule',
 		default: {},
 		description: 'Checked in order; the first rule that matches the status decides the output',
@@ -237,6 +331,17 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		...PAGINATION_MODE,
+		displayName: 'Pagination',
+		name: 'paginationMode',
+		displayOptions: { show: fromVersion1_1 },
+		options: [...PAGINATION_MODE_OPTIONS, { name: 'Off', value: 'off', description: 'One request per item' }].sort((a, b) => a.name.localeCompare(b.name)),
+		default: 'off',
+		description: 'Whether to fetch the following pages of a list too; their results come out together',
+	},
+	// The mode first, its own fields next, Max Pages last.
+	...PAGINATION_FIELDS.map((field) => inPaginationMode(field, 'paginationMode', fromVersion1_1)),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -263,6 +368,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Full Response',
 				name: 'fullResponse',
 				type: 'boolean',
+				displayOptions: notInToolMode,
 				default: false,
 				description: 'Whether to return status code and headers along with the body',
 			},
@@ -319,6 +425,8 @@ export const properties: INodeProperties[] = [
 				displayName: 'Pagination',
 				name: 'pagination',
 				type: 'fixedCollection',
+				// Version 1 only; version 1.1 has the Pagination fields above instead.
+				displayOptions: { show: { '@version': [1] } },
 				// Pre-filled so the settings show as soon as the option is added (one click, not two).
 				default: { settings: { mode: 'nextUrl', nextUrlField: '_links.next', maxPages: 100 } },
 				placeholder: 'Add Pagination',
@@ -327,65 +435,7 @@ export const properties: INodeProperties[] = [
 						name: 'settings',
 						displayName: 'Settings',
 						// Alphabetical (n8n's rule); Mode's displayOptions decide which of the others show.
-						values: [
-							{
-								displayName: 'Limit Parameter',
-								name: 'limitParameter',
-								type: 'string',
-								default: '$top',
-								displayOptions: { show: { mode: ['offset'] } },
-							},
-							{
-								displayName: 'Max Pages',
-								name: 'maxPages',
-								type: 'number',
-								typeOptions: range(LIMITS.maxPages),
-								default: 100,
-							},
-							{
-								displayName: 'Mode',
-								name: 'mode',
-								type: 'options',
-								options: [
-									{ name: 'Link Header (Next Link)', value: 'linkHeader', description: 'The URL in the Link header marked rel="next"' },
-									{ name: 'Next URL in Body', value: 'nextUrl', description: 'For example _links.next' },
-									{ name: 'Offset and Limit', value: 'offset', description: 'For example JTL $skip and $top' },
-								],
-								default: 'nextUrl',
-							},
-							{
-								displayName: 'Next URL Field',
-								name: 'nextUrlField',
-								type: 'string',
-								default: '_links.next',
-								displayOptions: { show: { mode: ['nextUrl'] } },
-								description: 'Dot path in the response body to the next page URL; pagination stops when it is empty',
-							},
-							{
-								displayName: 'Offset Parameter',
-								name: 'offsetParameter',
-								type: 'string',
-								default: '$skip',
-								displayOptions: { show: { mode: ['offset'] } },
-							},
-							{
-								displayName: 'Page Size',
-								name: 'pageSize',
-								type: 'number',
-								typeOptions: range(LIMITS.pageSize),
-								default: 100,
-								displayOptions: { show: { mode: ['offset'] } },
-								description: 'Pagination stops at the first page with fewer results than this',
-							},
-							{
-								displayName: 'Results Field',
-								name: 'itemsField',
-								type: 'string',
-								default: 'items',
-								displayOptions: { show: { mode: ['offset'] } },
-								description: 'Dot path to the array of results in each page; empty when the body itself is the array',
-							},
-						],
+						values: [PAGINATION_MODE, ...PAGINATION_FIELDS.map((field) => inPaginationMode(field, 'mode'))].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 					},
 				],
 			},
@@ -407,6 +457,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: range(LIMITS.maxRetries),
 				default: 3,
 				description: 'Retries for 429 (after Retry-After), 5xx and network errors, with exponential backoff',
+				hint: "Use these, and leave the node's Settings → Retry On Fail off: that one only re-runs the whole node (every item, POSTs included) when it stops with an error, such as invalid input or an unreadable credential, and never retries an item that went to an error output. With both on, such a failed run is repeated, each time with these retries.",
 			},
 			{
 				displayName: 'Retry Non-Idempotent Requests',
@@ -419,6 +470,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Split Into Items',
 				name: 'splitField',
 				type: 'string',
+				displayOptions: notInToolMode,
 				default: '',
 				placeholder: 'e.g. items',
 				description: 'Dot path to an array in the response; each element becomes an item. Use "." for a body that is itself an array.',

@@ -46,6 +46,14 @@ export interface PreparedRequest {
 /** The methods whose requests carry a body (the editor shows the body fields for these). */
 export const METHODS_WITH_BODY: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
+/** Of those, the ones that carry it only when Send Body is on (version 1.1; absent, as on version 1, means on). */
+export const METHODS_WITH_OPTIONAL_BODY: readonly string[] = ['DELETE'];
+
+/** Whether a request of `method` has a body, given Send Body. */
+export function sendsBody(method: string, sendBody: boolean): boolean {
+	return METHODS_WITH_BODY.includes(method) && (sendBody || !METHODS_WITH_OPTIONAL_BODY.includes(method));
+}
+
 /** Never sent: CONNECT opens a tunnel (undici refuses it), TRACE and TRACK make the server echo the request, token included. */
 const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
@@ -90,11 +98,16 @@ function parsedBase(baseUrl: string): { base: URL | undefined; prefix: string } 
 	return lastBase;
 }
 
+/** A pair left as the editor adds it (no name, no value): nothing to send. */
+const isBlank = ({ name, value }: NameValue) => (name === undefined || name === '') && (value === undefined || value === '');
+
 function named(list: NameValue[], what: string): Array<[string, string]> {
-	return list.map(({ name, value }, index) => {
+	return list.flatMap((pair, index): Array<[string, string]> => {
+		if (isBlank(pair)) return [];
+		const { name, value } = pair;
 		const key = typeof name === 'string' ? name.trim() : '';
 		if (!key) throw new InputError(`${what} ${index + 1} has no name. Give it a name or remove it.`);
-		return [key, value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)];
+		return [[key, value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)]];
 	});
 }
 

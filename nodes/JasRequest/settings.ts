@@ -73,8 +73,16 @@ export interface RunSettings {
 /** What a pagination field is when left as it came (the editor's defaults, and what an old workflow lacks). */
 export const PAGINATION_DEFAULTS = { mode: 'nextUrl', nextUrlField: '_links.next', offsetParameter: '$skip', limitParameter: '$top', itemsField: 'items' } as const;
 
-function readPagination(options: IDataObject): PaginationSettings | undefined {
-	const pagination = (options.pagination as IDataObject | undefined)?.settings as IDataObject | undefined;
+/** The pagination fields of version 1.1 (their own parameters; Pagination = `paginationMode`). */
+export const PAGINATION_PARAMETERS = ['nextUrlField', 'offsetParameter', 'limitParameter', 'pageSize', 'itemsField', 'maxPages'] as const;
+
+/**
+ * Pagination from version 1.1's fields (`fields`, with `paginationMode`) when a mode is chosen there, else from the
+ * "Pagination (Version 1)" option a version-1 node was saved with: same names, same meaning.
+ */
+function readPagination(options: IDataObject, fields: IDataObject | undefined): PaginationSettings | undefined {
+	const chosen: IDataObject | undefined = fields && fields.paginationMode !== undefined && fields.paginationMode !== 'off' ? { ...fields, mode: fields.paginationMode } : undefined;
+	const pagination = chosen ?? ((options.pagination as IDataObject | undefined)?.settings as IDataObject | undefined);
 	if (!pagination) return undefined;
 	const maxPages = clampNumber(pagination.maxPages, LIMITS.maxPages);
 	if (pagination.mode === 'linkHeader') return { mode: 'linkHeader', maxPages };
@@ -93,7 +101,8 @@ function readPagination(options: IDataObject): PaginationSettings | undefined {
 
 const RESPONSE_FORMATS: ResponseFormat[] = ['auto', 'text', 'file'];
 
-export function readSettings(options: IDataObject): RunSettings {
+/** `pagination`: version 1.1's pagination parameters (PAGINATION_PARAMETERS and paginationMode), as set. */
+export function readSettings(options: IDataObject, pagination?: IDataObject): RunSettings {
 	const format = String(options.responseFormat ?? 'auto') as ResponseFormat;
 	return {
 		concurrency: clampNumber(options.concurrency, LIMITS.concurrency),
@@ -107,7 +116,7 @@ export function readSettings(options: IDataObject): RunSettings {
 		outputBinaryPropertyName: String(options.outputBinaryPropertyName ?? 'data').trim() || 'data',
 		fullResponse: options.fullResponse === true,
 		splitField: String(options.splitField ?? ''),
-		pagination: readPagination(options),
+		pagination: readPagination(options, pagination),
 		maxResponseBytes: Math.round(clampNumber(options.maxResponseSizeMb, LIMITS.maxResponseSizeMb) * MB),
 		maxFileBytes: Math.ceil(clampNumber(options.maxFileSizeMb, LIMITS.maxFileSizeMb) * MB),
 		maxRequestsPerSecond: clampNumber(options.maxRequestsPerSecond, LIMITS.maxRequestsPerSecond),

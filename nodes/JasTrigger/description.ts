@@ -14,7 +14,7 @@ function listPagination(): INodeProperties {
 	const pagination = jasRequestParameter('pagination', true);
 	const settings = (pagination.options as INodePropertyCollection[]).map((group) => ({ ...group, values: group.values.filter((value) => value.name !== 'maxPages') }));
 	const { maxPages: _ignored, ...defaults } = (pagination.default as { settings: IDataObject }).settings;
-	return { ...pagination, displayOptions: onList, options: settings, default: { settings: defaults } as INodeProperties['default'] };
+	return { ...pagination, displayName: 'Pagination', displayOptions: onList, options: settings, default: { settings: defaults } as INodeProperties['default'] };
 }
 
 export const properties: INodeProperties[] = [

@@ -119,7 +119,7 @@ describe('3. secrets in URLs and file names the API chose', () => {
 			res.writeHead(url.searchParams.has('access_token') ? 500 : 200, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify({ next: `/page2?access_token=${encodeURIComponent(bearerOf(req))}&x=1` }));
 		};
-		const result = await run(api, [{ path: '/page1' }], { options: { maxRetries: 0, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } });
+		const result = await run(api, [{ path: '/page1' }], { paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 5, options: { maxRetries: 0 } });
 		const error = errorOf(result.outputs[CATEGORY.serverError][0]);
 		expect(error.request.url).toContain('access_token=[redacted]');
 	});

@@ -217,7 +217,7 @@ it('a token without the scope gets 403 on Auth Error; what it may read still wor
 	const tokenData = await connect(['ffn.merchant.read']);
 	const result = await runJtl(['/v1/fulfiller/inbounds', '/v1/merchant/products'], tokenData, {
 		scopes: ['ffn.merchant.read'],
-		parameters: { options: { maxRetries: 0, splitField: 'items', pagination: { settings: { mode: 'offset', pageSize: 50 } } } },
+		parameters: { paginationMode: 'offset', pageSize: 50, options: { maxRetries: 0, splitField: 'items' } },
 	});
 	const error = errorOf(result.outputs[CATEGORY.authError][0]);
 	expect(error).toMatchObject({ status: 403, source: 'api', attempts: 1 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryBuffer, binaryInput } from '../helpers/runNode';
+import { binaryBuffer, binaryInput, type RunNodeResult } from '../helpers/runNode';
 import { deterministicBytes, type Simulator, startJasSimulator } from '../../tools/simulators';
 import { errorOf, pairedIndexes, type ReflectingApi, runJas, startReflectingApi } from './behaviour.helpers';
 
@@ -26,11 +26,11 @@ const noRetry = { maxRetries: 0 };
 
 describe('pagination', () => {
 	const offset = (extra: Record<string, unknown> = {}) => ({
-		pagination: { settings: { mode: 'offset', offsetParameter: '$skip', limitParameter: '$top', pageSize: 10, itemsField: 'items', ...extra } },
+		paginationMode: 'offset', offsetParameter: '$skip', limitParameter: '$top', pageSize: 10, itemsField: 'items', ...extra,
 	});
 
 	it('offset mode fetches every page: one item per page', async () => {
-		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset() } });
+		const result = await runJas(jas, ['/api/items?total=95'], { ...offset(), options: noRetry });
 		expect(jas.stats.apiRequests).toBe(10);
 		const pages = result.outputs[CATEGORY.success].map((item) => item.json as { items: Array<{ id: number }>; _page: { skip: number } });
 		expect(pages.map((page) => page._page.skip)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
@@ -39,7 +39,7 @@ describe('pagination', () => {
 	});
 
 	it('offset mode with Split Into Items: 95 items, all paired to input 0', async () => {
-		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset(), splitField: 'items' } });
+		const result = await runJas(jas, ['/api/items?total=95'], { ...offset(), options: { ...noRetry, splitField: 'items' } });
 		const out = result.outputs[CATEGORY.success];
 		expect(out.map((item) => item.json.id)).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
 		expect(new Set(pairedIndexes(out))).toEqual(new Set([0]));
@@ -47,7 +47,7 @@ describe('pagination', () => {
 
 	it('nextUrl mode follows _links.next', async () => {
 		const result = await runJas(jas, ['/api/items?total=25&$top=10'], {
-			options: { ...noRetry, splitField: 'items', pagination: { settings: { mode: 'nextUrl', nextUrlField: '_links.next' } } },
+			paginationMode: 'nextUrl', nextUrlField: '_links.next', options: { ...noRetry, splitField: 'items' },
 		});
 		expect(result.outputs[CATEGORY.success].map((item) => item.json.id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 		expect(jas.stats.apiRequests).toBe(3);
@@ -55,7 +55,7 @@ describe('pagination', () => {
 
 	it('linkHeader mode follows rel="next", splitting a body that is an array', async () => {
 		const result = await runJas(jas, ['/api/pages?total=25&pageSize=10'], {
-			options: { ...noRetry, splitField: '.', pagination: { settings: { mode: 'linkHeader' } } },
+			paginationMode: 'linkHeader', options: { ...noRetry, splitField: '.' },
 		});
 		expect(result.outputs[CATEGORY.success].map((item) => item.json)).toEqual(
 			Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: `Item ${i + 1}` })),
@@ -64,7 +64,7 @@ describe('pagination', () => {
 	});
 
 	it('stops at Max Pages', async () => {
-		const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset({ maxPages: 3 }), splitField: 'items' } });
+		const result = await runJas(jas, ['/api/items?total=95'], { ...offset({ maxPages: 3 }), options: { ...noRetry, splitField: 'items' } });
 		expect(result.outputs[CATEGORY.success]).toHaveLength(30);
 		expect(jas.stats.apiRequests).toBe(3);
 	});
@@ -108,7 +108,7 @@ describe('pagination', () => {
 	});
 
 	it('two input items paginate independently, each result paired to its own input', async () => {
-		const result = await runJas(jas, ['/api/items?total=23', '/api/items?total=7'], { options: { ...noRetry, ...offset(), splitField: 'items' } });
+		const result = await runJas(jas, ['/api/items?total=23', '/api/items?total=7'], { ...offset(), options: { ...noRetry, splitField: 'items' } });
 		const out = result.outputs[CATEGORY.success];
 		expect(out).toHaveLength(30);
 		const byInput = (input: number) => out.filter((item) => (item.pairedItem as { item: number }).item === input).map((item) => item.json.id);
@@ -118,13 +118,28 @@ describe('pagination', () => {
 		expect(jas.stats.apiRequests).toBe(3 + 1);
 	});
 
+	it('a node saved as version 1 with the earlier Pagination option pages the same', async () => {
+		const earlier = { options: { ...noRetry, splitField: 'items', pagination: { settings: { mode: 'offset', offsetParameter: '$skip', limitParameter: '$top', pageSize: 10, itemsField: 'items' } } } };
+		const result = await runJas(jas, ['/api/items?total=95'], earlier, { typeVersion: 1 });
+		expect(result.outputs[CATEGORY.success].map((item) => item.json.id)).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
+		expect(jas.stats.apiRequests).toBe(10);
+	});
+
+	it('the Pagination fields of version 1.1 win over an earlier option; Off leaves it to that option', async () => {
+		const earlier = { pagination: { settings: { mode: 'offset', pageSize: 10, maxPages: 1 } } };
+		const chosen = await runJas(jas, ['/api/items?total=95'], { ...offset({ maxPages: 2 }), options: { ...noRetry, ...earlier, splitField: 'items' } }, { typeVersion: 1.1 });
+		expect(chosen.outputs[CATEGORY.success]).toHaveLength(20);
+		const off = await runJas(jas, ['/api/items?total=95'], { paginationMode: 'off', options: { ...noRetry, ...earlier, splitField: 'items' } }, { typeVersion: 1 });
+		expect(off.outputs[CATEGORY.success]).toHaveLength(10);
+	});
+
 	it('never sends the token to a next page on another host', async () => {
 		// The echo reflects the query, so its body carries a next link the API "chose": another server.
 		const foreign = `${other.url}/api/echo?page=2`;
 		const result = await runJas(jas, ['/api/echo'], {
 			sendQuery: true,
 			queryParameters: { parameters: [{ name: 'next', value: foreign }] },
-			options: { ...noRetry, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'query.next' } } },
+			paginationMode: 'nextUrl', nextUrlField: 'query.next', options: noRetry,
 		});
 		expect(other.stats.apiRequests).toBe(0);
 		expect(result.outputs[CATEGORY.success]).toHaveLength(0);
@@ -132,6 +147,61 @@ describe('pagination', () => {
 		expect(error).toMatchObject({ source: 'input', pagesFetched: 1 });
 		expect(error.message).toContain(other.url);
 		expect(jas.stats.tokenRequests).toBe(0); // the token was not dropped either
+	});
+});
+
+describe('Send Body: a DELETE sends no body unless Send Body is on (on the wire)', () => {
+	const sent = (result: RunNodeResult) => result.outputs[CATEGORY.success][0].json as { method: string; contentType: string | null; bytes: number; bodyText: string | null };
+
+	it('a fresh DELETE sends no body and no Content-Type', async () => {
+		const echo = sent(await runJas(jas, ['/api/echo'], { method: 'DELETE' }));
+		expect(echo).toMatchObject({ method: 'DELETE', contentType: null, bytes: 0 });
+	});
+
+	it('a DELETE whose body fields are filled but Send Body off still sends none', async () => {
+		const echo = sent(await runJas(jas, ['/api/echo'], { method: 'DELETE', bodyType: 'json', jsonBody: '{"reason":"x"}' }));
+		expect(echo).toMatchObject({ contentType: null, bytes: 0 });
+	});
+
+	it('Send Body on: the DELETE carries its JSON body', async () => {
+		const echo = sent(await runJas(jas, ['/api/echo'], { method: 'DELETE', sendBody: true, jsonBody: '{"reason":"x"}' }));
+		expect(echo).toMatchObject({ method: 'DELETE', contentType: 'application/json', bodyText: '{"reason":"x"}' });
+	});
+
+	it('a DELETE saved as version 1 keeps sending its body', async () => {
+		const echo = sent(await runJas(jas, ['/api/echo'], { method: 'DELETE', jsonBody: '{"reason":"x"}' }, { typeVersion: 1 }));
+		expect(echo).toMatchObject({ contentType: 'application/json', bodyText: '{"reason":"x"}' });
+	});
+
+	it.each(['POST', 'PUT', 'PATCH'])('%s sends its body without a toggle', async (method) => {
+		const echo = sent(await runJas(jas, ['/api/echo'], { method, jsonBody: '{"a":1}' }));
+		expect(echo).toMatchObject({ method, contentType: 'application/json', bodyText: '{"a":1}' });
+	});
+
+	it('a method from an expression that gives DELETE follows Send Body', async () => {
+		const off = sent(await runJas(jas, [{ path: '/api/echo', m: 'DELETE' }], { method: '={{ $json.m }}', jsonBody: '{"a":1}' }));
+		expect(off).toMatchObject({ method: 'DELETE', bytes: 0 });
+		const on = sent(await runJas(jas, [{ path: '/api/echo', m: 'POST' }], { method: '={{ $json.m }}', jsonBody: '{"a":1}' }));
+		expect(on).toMatchObject({ method: 'POST', bodyText: '{"a":1}' });
+	});
+});
+
+describe('Send Headers and Send Query Parameters: the empty pair they start with is ignored', () => {
+	it('an untouched empty pair sends nothing and is no error', async () => {
+		const result = await runJas(jas, ['/api/echo'], {
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: '', value: '' }, { name: 'X-Kept', value: 'yes' }] },
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: '', value: '' }] },
+		});
+		const echo = result.outputs[CATEGORY.success][0].json as { headers: Record<string, string>; query: object };
+		expect(echo.headers['x-kept']).toBe('yes');
+		expect(echo.query).toEqual({});
+	});
+
+	it('a pair with a value but no name is still an input error naming its row', async () => {
+		const result = await runJas(jas, ['/api/echo'], { sendHeaders: true, headerParameters: { parameters: [{ name: '', value: '' }, { name: '', value: 'v' }] } }, { onError: 'continueRegularOutput' });
+		expect(errorOf(result.outputs[CATEGORY.clientError][0]).message).toMatch(/Header 2 has no name/);
 	});
 });
 

@@ -15,7 +15,7 @@ describe('option values are clamped to their ranges', () => {
 	test('N1 hostile option values through expressions: NaN, Infinity, -1, "1e999", objects, arrays, booleans, " 5 "', async () => {
 		s.handle = (_req, res) => res.end('{"ok":1}');
 		for (const v of weird) {
-			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, ...(tinyTimeouts.has(v) ? {} : { timeout: v }), maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v, pagination: { settings: { mode: 'nextUrl', nextUrlField: 'nope', maxPages: v } } } });
+			const r = await run(s, [{ path: '/x' }, { path: '/y' }], { options: { concurrency: v, ...(tinyTimeouts.has(v) ? {} : { timeout: v }), maxRetries: v, maxRetryWait: v, maxResponseSizeMb: v, maxFileSizeMb: v, maxRequestsPerSecond: v }, paginationMode: 'nextUrl', nextUrlField: 'nope', maxPages: v });
 			expect(r.outputs[CATEGORY.success]).toHaveLength(2);
 		}
 	});

@@ -10,20 +10,20 @@ describe('every item leaves exactly once', () => {
 
 	test('attack I1, now refused: pagination: the API returns an unparsable next URL ("http://[") -> stop: node throws a raw TypeError, every item lost', async () => {
 		s.handle = (_req, res, url) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ data: url.pathname, next: url.pathname === '/bad' ? 'http://[' : null })); };
-		const r: any = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } }).catch((e) => e);
+		const r: any = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 5 }).catch((e) => e);
 		expect(r?.outputs).toBeDefined();
 	});
 
 	test('attack I1b, now refused: same with Link "<http://[>; rel=next" and On Error: Continue (error output): items 0 and 2 must be on Success with their responses, 1 on an error output', async () => {
 		s.handle = (_req, res, url) => { res.writeHead(200, { 'Content-Type': 'application/json', ...(url.pathname === '/bad' ? { Link: '<http://[>; rel="next"' } : {}) }); res.end(JSON.stringify({ data: url.pathname })); };
-		const r = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { options: { pagination: { settings: { mode: 'linkHeader', maxPages: 5 } } } }, { onError: 'continueErrorOutput' });
+		const r = await run(s, [{ path: '/ok' }, { path: '/bad' }, { path: '/ok2' }], { paginationMode: 'linkHeader', maxPages: 5 }, { onError: 'continueErrorOutput' });
 		expect(paired(r.outputs[CATEGORY.success])).toEqual([0, 2]);
 		expect(r.outputs[CATEGORY.success][0].json.data).toBe('/ok');
 	});
 
 	test('attack I1c, now refused: the raw TypeError carries the hostile next URL (with the token) in its "input" property: n8n stores it in the task error', async () => {
 		s.handle = (req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ next: `http://[?access_token=${bearerOf(req)}` })); };
-		const r: any = await run(s, [{ path: '/bad' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } }).catch((e) => e);
+		const r: any = await run(s, [{ path: '/bad' }], { paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 5 }).catch((e) => e);
 		expect(String(r?.message)).not.toMatch(/LEAK/);
 	});
 
@@ -56,10 +56,10 @@ describe('every item leaves exactly once', () => {
 	test('I6 pagination loop A->B->A and offset API ignoring offset: bounded by Max Pages', async () => {
 		let hits = 0;
 		s.handle = (_req, res, url) => { hits++; res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ next: url.pathname === '/A' ? '/B' : '/A', items: [1, 2] })); };
-		const r = await run(s, [{ path: '/A' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 50 } } } });
+		const r = await run(s, [{ path: '/A' }], { paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 50 });
 		expect(hits).toBe(50);
 		hits = 0;
-		const r2 = await run(s, [{ path: '/A' }], { options: { pagination: { settings: { mode: 'offset', itemsField: 'items', pageSize: 2, maxPages: 40 } } } });
+		const r2 = await run(s, [{ path: '/A' }], { paginationMode: 'offset', itemsField: 'items', pageSize: 2, maxPages: 40 });
 		expect(hits).toBe(40);
 		expect(allPaired(r).length + allPaired(r2).length).toBe(90);
 	});

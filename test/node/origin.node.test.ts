@@ -53,9 +53,9 @@ describe('the token never reaches another origin', () => {
 			if (url.pathname === '/hop') { res.writeHead(302, { Location: `${evil.url}/list` }); return void res.end(); }
 			res.end('{}');
 		};
-		await run(api, [{ path: '/p1' }, { path: '/hop' }], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 5 } } } });
-		await run(api, [{ path: '/p1' }, { path: '/hop' }], { options: { pagination: { settings: { mode: 'linkHeader', maxPages: 5 } } } });
-		await run(api, [{ path: '/hop' }], { options: { pagination: { settings: { mode: 'offset', itemsField: 'items', pageSize: 0, maxPages: 5 } } } });
+		await run(api, [{ path: '/p1' }, { path: '/hop' }], { paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 5 });
+		await run(api, [{ path: '/p1' }, { path: '/hop' }], { paginationMode: 'linkHeader', maxPages: 5 });
+		await run(api, [{ path: '/hop' }], { paginationMode: 'offset', itemsField: 'items', pageSize: 0, maxPages: 5 });
 		expect(evil.lastAuth.slice(before).filter(Boolean)).toEqual([]);
 	});
 

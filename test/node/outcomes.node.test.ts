@@ -89,7 +89,7 @@ it('tool mode: a file on page 2 ends the pagination but keeps page 1 and says so
 		res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="report.pdf"' });
 		res.end('%PDF-1.4');
 	};
-	const result = await run(['/p1'], { options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next' } } } }, true);
+	const result = await run(['/p1'], { paginationMode: 'nextUrl', nextUrlField: 'next' }, true);
 	const answer = result.outputs[0][0].json;
 	expect(answer).toMatchObject({ ok: true, status: 200, body: { rows: [{ id: 1 }, { id: 2 }], next: '/p2' } });
 	expect(answer.note).toMatch(/Pagination stopped at page 2: it is a file.*"report\.pdf", application\/pdf/);

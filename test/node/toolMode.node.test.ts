@@ -197,7 +197,7 @@ test('attack: the credential missing, or of the wrong type: each item answered a
 test('attack: a body of many small pages: pagination stops at the budget and the answer fits (control)', async () => {
 	let pages = 0;
 	api.handle = (req, res, url) => { req.resume(); pages++; const n = Number(url.searchParams.get('n') ?? 0); sendJson(res, 200, { next: `/p?n=${n + 1}`, items: [n] }); };
-	const [answer] = answers(await runTool([{ path: '/p' }], { toolMaxCharacters: 1_000, options: { pagination: { settings: { mode: 'nextUrl', nextUrlField: 'next', maxPages: 100_000 } } } }));
+	const [answer] = answers(await runTool([{ path: '/p' }], { toolMaxCharacters: 1_000, paginationMode: 'nextUrl', nextUrlField: 'next', maxPages: 100_000 }));
 	expect(size(answer)).toBeLessThanOrEqual(1_000);
 	expect(pages).toBeLessThan(60);
 	expect(json(answer).note).toMatch(/Pagination stopped after \d+ page\(s\)/);

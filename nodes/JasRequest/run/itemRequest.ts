@@ -3,14 +3,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemParameters } from '../itemParameters';
 import type { RequestLine } from '../present/failures';
-import { buildRequest, InputError, type ItemRequestParameters, METHODS_WITH_BODY, type NameValue, type PreparedRequest } from '../requestBuilder';
+import { buildRequest, InputError, type ItemRequestParameters, type NameValue, type PreparedRequest, sendsBody } from '../requestBuilder';
 
 export async function readItemRequest(ctx: IExecuteFunctions, params: ItemParameters, index: number, baseUrl: string): Promise<PreparedRequest> {
 	const param = <T>(name: string, fallback: T) => params.get(name, index, fallback);
 	const pairs = (name: string) => param<{ parameters?: NameValue[] }>(name, {}).parameters ?? [];
 	// An expression may deliver "post": the body decision must see the method as it will be sent.
 	const method = String(param<unknown>('method', 'GET') ?? 'GET').trim().toUpperCase();
-	const bodyType = METHODS_WITH_BODY.includes(method) ? param<ItemRequestParameters['bodyType']>('bodyType', 'json') : 'none';
+	const bodyType = sendsBody(method, param('sendBody', true)) ? param<ItemRequestParameters['bodyType']>('bodyType', 'json') : 'none';
 	const p: ItemRequestParameters = {
 		method,
 		url: String(param<unknown>('url', '') ?? ''),

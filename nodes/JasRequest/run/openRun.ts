@@ -19,7 +19,7 @@ import type { Presenter } from '../present/presenter';
 import { ToolPresenter } from '../present/toolPresenter';
 import { isToolNodeType } from '../present/toolAnswer';
 import { createRouter, type Router, type RoutingParameters } from '../routing';
-import { clampNumber, LIMITS, readSettings, type RunSettings } from '../settings';
+import { clampNumber, LIMITS, PAGINATION_PARAMETERS, readSettings, type RunSettings } from '../settings';
 import type { PageSource } from './fetchPages';
 
 export interface Run {
@@ -90,9 +90,19 @@ function sourceFor(auth: Authorizer, call: CallSettings, settings: RunSettings):
 	return { call: async (request) => await callApi(request, auth, call), baseUrl: auth.baseUrl, pagination: settings.pagination, format: settings.responseFormat };
 }
 
+/** Version 1.1's pagination fields, once per run; none when Pagination is Off or absent (a version-1 node). */
+function readPaginationParameters(ctx: IExecuteFunctions): IDataObject | undefined {
+	const mode = ctx.getNodeParameter('paginationMode', 0, 'off');
+	if (mode === 'off') return undefined;
+	const fields: IDataObject = { paginationMode: mode };
+	// null: a field this mode does not show (n8n then has no value for it), read as its default.
+	for (const name of PAGINATION_PARAMETERS) fields[name] = ctx.getNodeParameter(name, 0, null) as IDataObject[string];
+	return fields;
+}
+
 /** Throws (scrubbed) when a workflow cannot run at all: an invalid routing rule, a credential that cannot be read. */
 export async function openRun(ctx: IExecuteFunctions): Promise<Run> {
-	const settings = readSettings(ctx.getNodeParameter('options', 0, {}) as IDataObject);
+	const settings = readSettings(ctx.getNodeParameter('options', 0, {}) as IDataObject, readPaginationParameters(ctx));
 	const call = callSettings(ctx, settings);
 	const count = ctx.getInputData().length;
 	const params = new ItemParameters(ctx);

@@ -29,6 +29,9 @@ export interface ClientCredentialsProvider {
 	defaultLifetimeSec: number;
 	defaultMarginSec: number;
 	baseUrlHint: string;
+	/** Where the user finds the client ID and secret (the credential form's hints). */
+	clientIdHint: string;
+	clientSecretHint: string;
 }
 
 export const JAS_PROVIDER: ClientCredentialsProvider = {
@@ -39,6 +42,8 @@ export const JAS_PROVIDER: ClientCredentialsProvider = {
 	defaultLifetimeSec: 600,
 	defaultMarginSec: 60,
 	baseUrlHint: 'The API URL shown in the My JAS Connect portal, e.g. https://api.jas.com',
+	clientIdHint: 'The "Key" of your application under MyAccount in the My JAS Connect portal',
+	clientSecretHint: 'The "Secret" of that application. n8n stores it encrypted; it is only sent to the Token URL.',
 };
 
 export const PARTNER_PROVIDER: ClientCredentialsProvider = {
@@ -49,6 +54,8 @@ export const PARTNER_PROVIDER: ClientCredentialsProvider = {
 	defaultLifetimeSec: 3600,
 	defaultMarginSec: 300,
 	baseUrlHint: 'The base URL of the partner API, e.g. https://partner.example.com',
+	clientIdHint: 'The client ID the partner issued for your integration',
+	clientSecretHint: 'The client secret issued with it. n8n stores it encrypted; it is only sent to the Token URL.',
 };
 
 /** The Token URL: as entered, or the Base URL plus the provider's documented path (credentialFields.ts). */
