@@ -8,6 +8,8 @@ import { jasRequestParameter } from './api';
 
 const onFeed = { show: { source: ['jtlFeed'] } };
 const onList = { show: { source: ['list'] } };
+/** Inside the Options collection a plain name means a sibling option: '/source' is the node's own parameter. */
+const onFeedOption = { show: { '/source': ['jtlFeed'] } };
 
 /** JAS Request's pagination without its Max Pages: a poll's own bounds apply (Max Pages per Poll, continued next time). */
 function listPagination(): INodeProperties {
@@ -138,15 +140,15 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Change Time Field', name: 'timeField', type: 'string', default: '', placeholder: 'modificationInfo.updatedAt', displayOptions: onFeed, description: 'Feeds: the field holding when a record changed (default per feed: docs)' },
-			{ displayName: 'Ignore Own Application', name: 'ignoreOwnApplicationId', type: 'boolean', default: false, displayOptions: onFeed, description: 'Whether to leave out changes this OAuth application made itself' },
-			{ displayName: 'Ignore Own User', name: 'ignoreOwnUserId', type: 'boolean', default: false, displayOptions: onFeed, description: 'Whether to leave out changes the connected user made' },
-			{ displayName: 'Lookback (Hours)', name: 'lookbackHours', type: 'number', typeOptions: { minValue: 1, maxValue: 2160 }, default: 168, displayOptions: onFeed, description: 'How far back "Emit the Latest Records" and "Fetch Test Event" look' },
+			{ displayName: 'Change Time Field', name: 'timeField', type: 'string', default: '', placeholder: 'modificationInfo.updatedAt', displayOptions: onFeedOption, description: 'Feeds: the field holding when a record changed (default per feed: docs)' },
+			{ displayName: 'Ignore Own Application', name: 'ignoreOwnApplicationId', type: 'boolean', default: false, displayOptions: onFeedOption, description: 'Whether to leave out changes this OAuth application made itself' },
+			{ displayName: 'Ignore Own User', name: 'ignoreOwnUserId', type: 'boolean', default: false, displayOptions: onFeedOption, description: 'Whether to leave out changes the connected user made' },
+			{ displayName: 'Lookback (Hours)', name: 'lookbackHours', type: 'number', typeOptions: { minValue: 1, maxValue: 2160 }, default: 168, displayOptions: onFeedOption, description: 'How far back "Emit the Latest Records" and "Fetch Test Event" look' },
 			{ displayName: 'Max Pages per Poll', name: 'maxPages', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 20, description: 'A poll stops after this many pages; the next poll continues there' },
 			{ displayName: 'Max Poll Time (Seconds)', name: 'maxSeconds', type: 'number', typeOptions: { minValue: 5, maxValue: 3600 }, default: 120, description: 'A poll stops fetching after this long (waits for retries included); the next poll continues there' },
 			{ displayName: 'Max Records per Poll', name: 'maxRecords', type: 'number', typeOptions: { minValue: 1, maxValue: 100000 }, default: 5000, description: 'A poll stops after the page that reaches this many records; the next poll continues there' },
 			{ displayName: 'Overlap (Seconds)', name: 'overlapSeconds', type: 'number', typeOptions: { minValue: 0, maxValue: 86400 }, default: 60, description: 'Each window starts this much before the last one ended, for changes the API records late; records already emitted are not emitted again' },
-			{ displayName: 'Record ID Field', name: 'idField', type: 'string', default: '', placeholder: 'outboundId', displayOptions: onFeed, description: 'Feeds: the field that identifies a record (default per feed: docs)' },
+			{ displayName: 'Record ID Field', name: 'idField', type: 'string', default: '', placeholder: 'outboundId', displayOptions: onFeedOption, description: 'Feeds: the field that identifies a record (default per feed: docs)' },
 			{ displayName: 'Seen-Set Size', name: 'seenLimit', type: 'number', typeOptions: { minValue: 100, maxValue: 100000 }, default: 10000, description: 'How many emitted records the trigger remembers to recognise repeats' },
 		],
 	},

@@ -8,6 +8,7 @@ import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n
 
 import { redact } from '../shared/secrets';
 import { PollFailure } from './client';
+import type { TriggerSettings } from './settings';
 
 export type TriggerError = (NodeApiError | NodeOperationError) & { reconnectRequired: boolean };
 
@@ -29,4 +30,21 @@ export function triggerError(node: INode, error: unknown, secrets: string[]): Tr
 	flagged.reconnectRequired = failure.reconnectRequired;
 	flagged.context = { ...flagged.context, reconnectRequired: failure.reconnectRequired };
 	return flagged;
+}
+
+/**
+ * "Fetch Test Event" with nothing to show: an error that says where it looked and what to do (as n8n's own Google
+ * Calendar and Drive triggers answer "No data with the current filter could be found"), instead of an empty output
+ * that reads like a broken trigger. Only manual runs: an active poll with nothing new returns null, quietly.
+ */
+export function nothingToShowError(node: INode, settings: TriggerSettings): NodeOperationError {
+	if (settings.source === 'jtlFeed') {
+		const hours = Math.round(settings.feed.lookbackMs / 3_600_000);
+		return new NodeOperationError(node, `No changes in ${settings.feed.path} in the last ${hours} hours`, {
+			description: 'Fetch Test Event shows the latest changes, whether or not an active poll has emitted them. Change a record in JTL-FFN (or raise Lookback (Hours)) and fetch again; the active trigger is not affected.',
+		});
+	}
+	return new NodeOperationError(node, `No records in ${settings.list.path}${settings.list.recordsField ? ` at "${settings.list.recordsField}"` : ''}`, {
+		description: 'Fetch Test Event shows the first records of the list, whether or not an active poll has emitted them. Check Path and Records Field, or add a record, and fetch again; the active trigger is not affected.',
+	});
 }

@@ -1,13 +1,14 @@
 /**
  * One poll, as n8n calls it: read the settings and the stored state, poll the feed or the list, then store the new
  * state (only now, after success: a throw leaves it as it was) and hand n8n the new records, or null when there
- * are none. "Fetch Test Event" (manual mode) shows real records and never touches the state.
+ * are none. "Fetch Test Event" (manual mode) shows real records and never touches the state; with none to show it
+ * fails with a message saying where it looked.
  */
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { settle } from '../shared/http/settle';
 import { TriggerClient } from './client';
-import { triggerError } from './failures';
+import { nothingToShowError, triggerError } from './failures';
 import { pollFeed } from './feedPoll';
 import { pollList } from './listPoll';
 import { stoppedMessage } from './pollBounds';
@@ -47,6 +48,9 @@ export async function pollTrigger(this: IPollFunctions): Promise<INodeExecutionD
 	if (!manual) writeState(staticData, next);
 	if (outcome.stopped === 'failure') this.logger.warn(`JAS Trigger: the poll stopped early after a failure (${outcome.failure ?? ''}); the next poll continues there.`);
 	else if (outcome.stopped) this.logger.warn(`JAS Trigger: ${stoppedMessage(outcome.stopped, run.limits)}`);
-	if (outcome.records.length === 0) return null;
+	if (outcome.records.length === 0) {
+		if (manual) throw nothingToShowError(this.getNode(), settings);
+		return null;
+	}
 	return [outcome.records.map((json) => ({ json }))];
 }

@@ -14,6 +14,8 @@ import { describeRateLimited, driveRateLimitedLoad, rateLimitedWorkflow } from '
 import { startTokenTap, type TokenTap } from '../../tools/queue/tokenTap';
 import { webhookWorkflow } from '../../tools/queue/workflows';
 import { JAS_OUTPUTS } from '../../tools/demo/workflow';
+import { POLLING_TRIGGER_NAME, pollingWorkflow } from '../../tools/n8n/pollingWorkflow';
+import { ownerSession } from '../../tools/n8n/activation';
 
 jest.setTimeout(10 * 60_000);
 
@@ -31,6 +33,7 @@ const JTL_LIFETIME_SEC = 2;
 const JTL_STALE_AFTER_MS = 1_600;
 /** The rate-limited API's limit (and the node's Max Requests per Second); bench/queueRateLimit.ts runs the full load. */
 const RATED_LIMIT = 10;
+const TRIGGER_FEED = 'merchant/outbounds' as const;
 
 describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 	let jas: Simulator;
@@ -40,19 +43,24 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 	/** An API enforcing one rate limit for every caller, behind its own tap. */
 	let rated: Simulator;
 	let ratedTap: TokenTap;
+	/** JAS Trigger's own JTL-FFN (its feed behind a tap that records which process polled) and JAS (the same for posts). */
+	let feedJtl: JtlSimulator;
+	let feedTap: TokenTap;
+	let arrivalsJas: Simulator;
+	let arrivalsTap: TokenTap;
 	let tarball: string;
 	let cluster: QueueCluster;
 
-	const jtlCredential = async (): Promise<N8nCredential> => {
-		const token = await jtl.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: 'http://localhost:5678/rest/oauth2-credential/callback', scope: JTL_SCOPES.join(' ') });
+	const jtlCredential = async (sim: JtlSimulator, id: string, name: string, apiUrl = sim.url): Promise<N8nCredential> => {
+		const token = await sim.authorizeAndExchange({ ...DEMO_CLIENTS.jtl, redirectUri: 'http://localhost:5678/rest/oauth2-credential/callback', scope: JTL_SCOPES.join(' ') });
 		return {
-			id: 'jtlQueueCred1',
-			name: 'JTL',
+			id,
+			name,
 			type: 'jtlFfnOAuth2Api',
 			data: {
 				environment: 'custom',
-				customApiUrl: `${jtl.url}/api`,
-				customOAuthUrl: jtl.url,
+				customApiUrl: `${apiUrl}/api`,
+				customOAuthUrl: sim.url,
 				scopes: JTL_SCOPES,
 				...DEMO_CLIENTS.jtl,
 				oauthTokenData: { ...token, n8n_expires_at: String(Date.now() + token.expires_in * 1000) },
@@ -67,6 +75,8 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 			['JTL client secret', DEMO_CLIENTS.jtl.clientSecret],
 			...jas.issuedSecrets().map((s, i) => [`JAS token #${i}`, s]),
 			...jtl.issuedSecrets().map((s, i) => [`JTL token or refresh token #${i}`, s]),
+			...(feedJtl?.issuedSecrets() ?? []).map((s, i) => [`JTL feed token or refresh token #${i}`, s]),
+			...(arrivalsJas?.issuedSecrets() ?? []).map((s, i) => [`JAS arrivals token #${i}`, s]),
 		]
 			.filter(([, secret]) => text.includes(secret))
 			.map(([name]) => name);
@@ -89,6 +99,10 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 			startTokenTap(jas.url, '/oauth2/token'),
 			startTokenTap(rated.url, '/oauth2/token'),
 		]);
+		[feedJtl, arrivalsJas] = await Promise.all([startJtlSimulator(), startJasSimulator()]);
+		feedJtl.feeds.options = { pageSize: 5, windowMs: 24 * 3_600_000 }; // a poll follows nextChunkUrl
+		const callers = () => cluster?.processes() ?? {};
+		[feedTap, arrivalsTap] = await Promise.all([startTokenTap(feedJtl.url, '/oauth2/token', { callers }), startTokenTap(arrivalsJas.url, '/oauth2/token', { callers })]);
 		tarball = await packPackage();
 		jtl.setTokenLifetime(JTL_LIFETIME_SEC);
 		const jasRequest = (authentication: string, url: string, credentials: Record<string, unknown>, options: Record<string, unknown> = {}) => ({
@@ -106,8 +120,10 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 			credentials: [
 				{ id: 'jasQueueCred1', name: 'JAS', type: 'jasOAuth2Api', data: { baseUrl: jasTap.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
 				{ id: 'jasQueueHttpCred1', name: 'JAS for HTTP Request', type: 'jasOAuth2Api', data: { baseUrl: httpTap.url, ...DEMO_CLIENTS.jas, renewalMarginSec: 60 } },
-				await jtlCredential(),
+				await jtlCredential(jtl, 'jtlQueueCred1', 'JTL'),
 				{ id: 'jasQueueRatedCred1', name: 'JAS rate-limited', type: 'jasOAuth2Api', data: { baseUrl: ratedTap.url, ...DEMO_CLIENTS.jas } },
+				await jtlCredential(feedJtl, 'jtlQueueFeedCred1', 'JTL feed', feedTap.url),
+				{ id: 'jasQueueArrivalsCred1', name: 'JAS arrivals', type: 'jasOAuth2Api', data: { baseUrl: arrivalsTap.url, ...DEMO_CLIENTS.jas } },
 			],
 			workflows: [
 				webhookWorkflow('queueJas1', 'jas', jasRequest('jasOAuth2Api', '={{ $json.path }}&exec={{ $execution.id }}', { jasOAuth2Api: { id: 'jasQueueCred1', name: 'JAS' } }, { maxRetries: 0 })),
@@ -120,6 +136,13 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 					credentials: { jasOAuth2Api: { id: 'jasQueueHttpCred1', name: 'JAS for HTTP Request' } },
 				}),
 				rateLimitedWorkflow('queueRated1', 'rated', { id: 'jasQueueRatedCred1', name: 'JAS rate-limited' }, RATED_LIMIT),
+				// Active from main's start on: its activation poll starts the feed from now; the test makes it poll again.
+				pollingWorkflow({
+					id: 'queueTrigger1',
+					jtlCredential: { id: 'jtlQueueFeedCred1', name: 'JTL feed' },
+					jasCredential: { id: 'jasQueueArrivalsCred1', name: 'JAS arrivals' },
+					list: 'arrivals',
+				}),
 			],
 			log: report,
 		});
@@ -128,7 +151,8 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 	afterAll(async () => {
 		await cluster?.close();
 		if (tarball) await removePackedPackage(tarball);
-		await Promise.all([jasTap?.close(), httpTap?.close(), ratedTap?.close(), jas?.close(), jtl?.close(), rated?.close()]);
+		await Promise.all([jasTap?.close(), httpTap?.close(), ratedTap?.close(), feedTap?.close(), arrivalsTap?.close()]);
+		await Promise.all([jas?.close(), jtl?.close(), rated?.close(), feedJtl?.close(), arrivalsJas?.close()]);
 	});
 
 	it('JAS Request: executions spread over both workers, every item on its output, one token per worker per usable lifetime, nothing leaked', async () => {
@@ -315,6 +339,51 @@ describeQueue('n8n 2.41.1 queue mode: main, 2 workers, Redis, Postgres', () => {
 		expect(jtl.stats.invalidGrant).toBe(0);
 		await expectNewestRefreshTokenPersisted();
 		report(`SIGKILL: after the restart, 4 JTL executions (per worker ${perWorker(executions).join(' / ')}) succeeded, ${jtl.stats.invalidGrant} invalid_grant`);
+		expectNoLeaks(executions);
+	});
+
+	it('JAS Trigger: every poll comes from the main, every execution runs on a worker, each of 45 changes over 3 polls arrives exactly once', async () => {
+		const session = await ownerSession(cluster.mainUrl, { setUp: true });
+		const after = await lastExecutionId();
+		feedTap.reset();
+		arrivalsTap.reset();
+		const injected: string[] = [];
+		const arrived = () => arrivalsJas.lists.records('arrivals').map((r) => String(r.outboundId));
+		const feedPolls = () => feedTap.requests.filter((r) => r.path.includes('/outbounds/updates'));
+		/** One poll now (n8n polls at each activation); resolves once it reached the feed and what it found arrived. */
+		const poll = async () => {
+			const before = feedPolls().length;
+			expect((await session.pollNow('queueTrigger1')).status).toBe(200);
+			for (let i = 0; i < 150 && (feedPolls().length === before || arrived().length < injected.length); i++) await sleep(200);
+		};
+		const started = Date.now();
+		for (let batch = 0; batch < 3; batch++) {
+			const changes = Array.from({ length: 15 }, (_, i) => ({ id: `OB-Q${batch}-${String(i).padStart(2, '0')}`, fields: { status: 'Shipped' } }));
+			feedJtl.feeds.record(TRIGGER_FEED, changes);
+			injected.push(...changes.map((c) => c.id));
+			await sleep(300);
+			await poll();
+		}
+		await poll(); // nothing new: nothing comes twice
+		await sleep(1_000);
+		const seconds = (Date.now() - started) / 1000;
+		const executions = await executionsSince('queueTrigger1', after);
+		const pollers = [...new Set(feedPolls().map((r) => r.caller ?? 'an unknown process'))];
+		const workerOf = new Map(executions.map((e) => [e.id, e.worker === undefined ? undefined : `worker ${e.worker + 1}`]));
+		const postedBy = arrivalsTap.requests.filter((r) => r.method === 'POST').map((r) => ({ caller: r.caller, worker: workerOf.get(new URL(r.path, 'http://x').searchParams.get('exec') ?? '') }));
+		report(
+			`JAS Trigger: ${injected.length} changes in 3 batches, 4 polls (the last with nothing new) in ${seconds.toFixed(1)} s; ${feedPolls().length} feed requests (chunks of 5) from ${pollers.join(', ')}; ` +
+				`${executions.length} executions, per worker ${perWorker(executions).join(' / ')}; ${arrived().length} arrivals, ${arrived().length - new Set(arrived()).size} duplicates`,
+		);
+		expect([...arrived()].sort()).toEqual([...injected].sort()); // each exactly once
+		expect(pollers).toEqual(['main']);
+		expect(feedPolls().length).toBeGreaterThanOrEqual(3 * 3 + 1); // each batch's poll followed nextChunkUrl over 3 chunks
+		expect(executions).toHaveLength(3); // one per poll that found changes, none for the one that did not
+		expect(executions.every((e) => e.status === 'success' && e.worker !== undefined)).toBe(true);
+		expect(executions.reduce((sum, e) => sum + outputItems(e, POLLING_TRIGGER_NAME, 0).length, 0)).toBe(injected.length);
+		// The caller lookup tells processes apart: each post came from the worker whose log says it ran that execution.
+		expect(postedBy).toHaveLength(injected.length);
+		expect(postedBy.filter((p) => p.caller === undefined || p.caller === 'main' || p.caller !== p.worker)).toEqual([]);
 		expectNoLeaks(executions);
 	});
 });

@@ -103,6 +103,17 @@ describe('new records in a list', () => {
 		jas.lists.upsert('sample', [{ id: 's3' }]);
 		expect(ids((await trigger.poll()).items)).toEqual(['s3']);
 	});
+
+	it('"Fetch Test Event" on an empty list fails saying where it looked (an active poll returns null); the cursor stays', async () => {
+		const trigger = listTrigger('still-empty');
+		expect((await trigger.poll()).items).toBeNull();
+		const before = trigger.saved();
+		const fetched = await trigger.poll('manual');
+		expect(fetched.error?.message).toBe('No records in /api/lists/still-empty at "items"');
+		expect(fetched.error?.description).toContain('the active trigger is not affected');
+		expect(trigger.saved()).toEqual(before);
+		expect((await trigger.poll()).items).toBeNull();
+	});
 });
 
 describe('failures leave the cursor', () => {
@@ -213,6 +224,18 @@ describe('JTL-FFN change feed', () => {
 		const before = trigger.saved();
 		expect(ids((await trigger.poll('manual')).items)).toEqual(['old1', 'old2']);
 		expect(trigger.saved()).toEqual(before);
+	});
+
+	it('"Fetch Test Event" with no change within Lookback fails saying so; an active poll then emits a new change once', async () => {
+		jtl.feeds.record(feed, [{ id: 'ancient', at: Date.now() - 3 * 3_600_000 }]);
+		const trigger = feedTrigger({ options: { lookbackHours: 2 } });
+		await trigger.poll();
+		const before = trigger.saved();
+		const fetched = await trigger.poll('manual');
+		expect(fetched.error?.message).toBe('No changes in /v1/merchant/outbounds/updates in the last 2 hours');
+		expect(trigger.saved()).toEqual(before);
+		jtl.feeds.record(feed, [{ id: 'fresh' }]);
+		expect(ids((await trigger.poll()).items)).toEqual(['fresh']);
 	});
 
 	it('"start from a date" emits what changed since then', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { properties } from '../../nodes/JasRequest/description';
+import { properties as triggerProperties } from '../../nodes/JasTrigger/description';
 import { toolAnswer, type ToolOutcome } from '../../nodes/JasRequest/present/toolAnswer';
 import { LIMITS, PAGINATION_DEFAULTS } from '../../nodes/JasRequest/settings';
 
@@ -89,4 +90,34 @@ describe('the tool description the model reads', () => {
 			if (problem !== undefined) expect(description).toMatch(new RegExp(`problem: [^)]*\\b${String(problem)}\\b`));
 		}
 	});
+});
+
+/**
+ * Where a displayOptions name points that no parameter has: n8n reads a plain name as a parameter of the same level
+ * (inside Options: another option), '/name' as one of the node's own, '@tool' / '@version' as facts of the node. A wrong level hides the field for good
+ * and n8n drops its value (JAS Trigger's feed options were lost that way).
+ */
+function danglingConditions(level: readonly unknown[], root: readonly unknown[], where: string): string[] {
+	const names = (list: readonly unknown[]) => new Set(list.map((f) => (f as { name?: string }).name));
+	const here = names(level);
+	const top = names(root);
+	return level.flatMap((entry) => {
+		const f = entry as INodeProperties & { values?: unknown[] };
+		const conditions = [...Object.keys(f.displayOptions?.show ?? {}), ...Object.keys(f.displayOptions?.hide ?? {})];
+		const dangling = conditions.filter((key) => !key.startsWith('@') && (key.startsWith('/') ? !top.has(key.slice(1)) : !here.has(key))).map((key) => `${where}${f.name}: "${key}"`);
+		const nested = Array.isArray(f.options) ? (f.options as unknown[]).filter((o) => typeof o === 'object' && o !== null && 'type' in o) : [];
+		const groups = Array.isArray(f.options) ? (f.options as Array<{ name?: string; values?: unknown[] }>).filter((o) => Array.isArray(o.values)) : [];
+		return [
+			...dangling,
+			...(nested.length > 0 ? danglingConditions(nested, root, `${where}${f.name}.`) : []),
+			...groups.flatMap((g) => danglingConditions(g.values ?? [], root, `${where}${f.name}.${g.name ?? ''}.`)),
+		];
+	});
+}
+
+it.each([
+	['JAS Request', properties],
+	['JAS Trigger', triggerProperties],
+])('%s: every field\'s display condition names a parameter of its level, or a node parameter as /name', (_node, props) => {
+	expect(danglingConditions(props, props, '')).toEqual([]);
 });

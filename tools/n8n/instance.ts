@@ -20,7 +20,7 @@ import { join } from 'node:path';
 
 import { installLikeCommunityNodes } from './communityInstall';
 import { type N8nExecution, parseExecutionDocument, toExecution } from './executions';
-import { ensureN8n, PACKAGE_NAME } from './install';
+import { DEFAULT_N8N_VERSION, ensureN8n, PACKAGE_NAME } from './install';
 import { failure, freePort, run, type RunResult } from './process';
 
 /** Fixed so credential files and databases of one run stay readable by every command of that run. */
@@ -69,6 +69,8 @@ export interface N8nBatchExecution {
 }
 
 export interface N8nInstance {
+	/** the n8n it runs (`n8n start` for it must be the same one) */
+	readonly n8nVersion: string;
 	/** the environment every n8n command of this instance runs with (Node 24 first on PATH) */
 	readonly env: NodeJS.ProcessEnv;
 	readonly userFolder: string;
@@ -113,7 +115,8 @@ function isolatedBaseEnv(): NodeJS.ProcessEnv {
 }
 
 export async function createN8nInstance(options: N8nInstanceOptions): Promise<N8nInstance> {
-	const { nodeBinDir, n8nBin } = await ensureN8n(options.n8nVersion);
+	const n8nVersion = options.n8nVersion ?? DEFAULT_N8N_VERSION;
+	const { nodeBinDir, n8nBin } = await ensureN8n(n8nVersion);
 	const root = await mkdtemp(join(tmpdir(), 'n8n-e2e-'));
 	const userFolder = join(root, 'user');
 	const ioDir = join(root, 'io');
@@ -223,6 +226,7 @@ export async function createN8nInstance(options: N8nInstanceOptions): Promise<N8
 	}
 
 	return {
+		n8nVersion,
 		env,
 		userFolder,
 

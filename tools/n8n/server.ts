@@ -54,7 +54,7 @@ export interface N8nServerOptions {
  * http://<host>:<port>, so a browser on the same machine can follow every redirect n8n hands out.
  */
 export async function startN8nServer(n8n: N8nInstance, options: N8nServerOptions): Promise<N8nServer> {
-	const { n8nBin, nodeBinDir } = await ensureN8n();
+	const { n8nBin, nodeBinDir } = await ensureN8n(n8n.n8nVersion);
 	const { port } = options;
 	const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 	// detached: n8n leads its own process group, so stopping it also stops its task runner.
@@ -106,7 +106,8 @@ async function waitUntilReady(child: ChildProcess, url: string, signal?: AbortSi
 	throw new Error(`n8n did not answer on ${url} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-async function setUpOwner(url: string): Promise<string> {
+/** Creates the owner account of a fresh n8n; resolves with its session cookie. */
+export async function setUpOwner(url: string): Promise<string> {
 	const response = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: OWNER_HEADERS,

@@ -55,6 +55,8 @@ export interface QueueCluster {
 	executions(workflowId?: string): Promise<QueueExecution[]>;
 	/** executions each worker's log says it started, by worker index */
 	startedByWorker(): string[][];
+	/** the pids of the n8n processes now running: main, worker 1, worker 2, … (the current run of each) */
+	processes(): Record<string, number>;
 	/** SIGKILL to the worker's process group (its task runner included), as a crash would */
 	killWorker(index: number): Promise<void>;
 	/** starts worker `index` again (after killWorker) and waits until it is ready */
@@ -191,6 +193,10 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			},
 
 			startedByWorker,
+
+			processes() {
+				return Object.fromEntries([['main', main.pid], ...workerRuns.map((_, w) => [`worker ${w + 1}`, currentWorker(w).pid])]) as Record<string, number>;
+			},
 
 			async killWorker(index) {
 				const worker = currentWorker(index);
