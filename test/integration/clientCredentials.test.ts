@@ -295,7 +295,7 @@ describe("the node's authorizer: a fresh cached token is handed out without wait
 	beforeAll(async () => (sim = await startJasSimulator()));
 	afterAll(async () => await sim.close());
 	const authorizer = (engine: TokenEngine, extra: ICredentialDataDecryptedObject = {}) =>
-		new ClientCredentialsAuthorizer(JAS_PROVIDER, { baseUrl: sim.url, ...DEMO_CLIENTS.jas, ...extra }, http, engine);
+		new ClientCredentialsAuthorizer(JAS_PROVIDER, { baseUrl: sim.url, ...DEMO_CLIENTS.jas, ...extra }, http, undefined, engine);
 
 	it('none in hand before the first fetch; after it, the same token, counted among the secrets to scrub', async () => {
 		const engine = new TokenEngine();
