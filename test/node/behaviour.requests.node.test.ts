@@ -73,36 +73,36 @@ describe('pagination', () => {
 		const paging = (pagesFetched: number, stoppedBecause: string, message: RegExp) => ({ pagesFetched, stoppedBecause, message: expect.stringMatching(message) });
 
 		it('Max Pages ends a list that has more: a warning hint, and every item carries pagination', async () => {
-			const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset({ maxPages: 2 }), splitField: 'items' } });
+			const result = await runJas(jas, ['/api/items?total=95'], { ...offset({ maxPages: 2 }), options: { ...noRetry, splitField: 'items' } });
 			expect(result.outputs[CATEGORY.success]).toHaveLength(20);
 			expect(result.hints).toEqual([{ type: 'warning', location: 'outputPane', message: expect.stringMatching(/Max Pages \(2\) after 2 page\(s\), and the API offers more/) }]);
 			for (const item of result.outputs[CATEGORY.success]) expect(item.json.pagination).toEqual(paging(2, 'maxPages', /raise Max Pages/));
 		});
 
 		it('a wrong Next URL Field (links.next for _links.next): page 1 only, said so', async () => {
-			const result = await runJas(jas, ['/api/items?total=95&$top=20'], { options: { ...noRetry, splitField: 'items', pagination: { settings: { mode: 'nextUrl', nextUrlField: 'links.next' } } } });
+			const result = await runJas(jas, ['/api/items?total=95&$top=20'], { paginationMode: 'nextUrl', nextUrlField: 'links.next', options: { ...noRetry, splitField: 'items' } });
 			expect(result.outputs[CATEGORY.success]).toHaveLength(20);
 			expect(result.hints.map((hint) => hint.message)).toEqual([expect.stringContaining('no Next URL Field "links.next" (the page has: items, _page, _links)')]);
 			expect(result.outputs[CATEGORY.success][19].json.pagination).toEqual(paging(1, 'nextUrlFieldMissing', /set Next URL Field/));
 		});
 
 		it('a wrong Results Field on page 1 is a Client Error naming the field and the fields the page has; nothing on Success', async () => {
-			const result = await runJas(jas, ['/api/items?total=95'], { options: { ...noRetry, ...offset({ itemsField: 'data' }), splitField: 'items' } }, { onError: 'continueRegularOutput' });
+			const result = await runJas(jas, ['/api/items?total=95'], { ...offset({ itemsField: 'data' }), options: { ...noRetry, splitField: 'items' } }, { onError: 'continueRegularOutput' });
 			expect(result.outputs[CATEGORY.success]).toEqual([]);
 			const error = errorOf(result.outputs[CATEGORY.clientError][0]);
 			expect(error).toMatchObject({ source: 'input', message: expect.stringContaining('Page 1 has no list at Results Field "data" (the page has: items, _page, _links)') });
 		});
 
 		it('a complete list: no hint, the records as the API sent them; with Full Response every wrapper says lastPage', async () => {
-			const plain = await runJas(jas, ['/api/items?total=25'], { options: { ...noRetry, ...offset(), splitField: 'items' } });
+			const plain = await runJas(jas, ['/api/items?total=25'], { ...offset(), options: { ...noRetry, splitField: 'items' } });
 			expect(plain.hints).toEqual([]);
 			expect(plain.outputs[CATEGORY.success][0].json).toEqual({ id: 1, name: 'Item 1' });
-			const full = await runJas(jas, ['/api/items?total=25'], { options: { ...noRetry, ...offset(), splitField: 'items', fullResponse: true } });
+			const full = await runJas(jas, ['/api/items?total=25'], { ...offset(), options: { ...noRetry, splitField: 'items', fullResponse: true } });
 			expect(full.outputs[CATEGORY.success][24].json).toMatchObject({ statusCode: 200, body: { id: 25 }, pagination: { pagesFetched: 3, stoppedBecause: 'lastPage' } });
 		});
 
 		it('several items stopped alike: one hint that counts them', async () => {
-			const result = await runJas(jas, ['/api/items?total=95', '/api/items?total=5', '/api/items?total=50'], { options: { ...noRetry, ...offset({ maxPages: 2 }) } });
+			const result = await runJas(jas, ['/api/items?total=95', '/api/items?total=5', '/api/items?total=50'], { ...offset({ maxPages: 2 }), options: { ...noRetry } });
 			expect(result.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^2 of 3 items: Pagination stopped at Max Pages/)]);
 		});
 	});
