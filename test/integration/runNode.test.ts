@@ -444,6 +444,6 @@ describe('cancel signal and helper overrides', () => {
 
 	it('a node returning null yields empty outputs named from description.outputNames', async () => {
 		const result = await runNode({ node: new NothingNode(), parameters: {}, items: [{ json: {} }] });
-		expect(result).toEqual({ outputs: [[], []], outputNames: ['A', 'B'], credentialUpdates: [] });
+		expect(result).toEqual({ outputs: [[], []], outputNames: ['A', 'B'], credentialUpdates: [], hints: [] });
 	});
 });
