@@ -65,8 +65,8 @@ const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 export function resolveUrl(baseUrl: string, url: string): URL {
 	const trimmed = url.trim();
 	if (trimmed === '') throw new InputError('The URL is empty. Enter a path such as /v1/users/current, or a full URL.');
-	const { base, prefix } = parsedBase(baseUrl);
-	if (baseUrl && (!base || !isHttpUrl(base.href))) throw new InputError(`The credential's API URL "${baseUrl}" needs http(s)://, e.g. ${httpExample(baseUrl)}. Fix it in the credential (Base URL).`);
+	const { base, prefix, http } = parsedBase(baseUrl);
+	if (baseUrl && !http) throw new InputError(`The credential's API URL "${baseUrl}" needs http(s)://, e.g. ${httpExample(baseUrl)}. Fix it in the credential (Base URL).`);
 	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
 		const absolute = tryParseUrl(trimmed);
 		if (!absolute) throw new InputError(`The URL "${trimmed}" is not valid. Enter a path such as /v1/users/current, or a full http(s) URL.`);
@@ -88,12 +88,12 @@ export function resolveUrl(baseUrl: string, url: string): URL {
 }
 
 /** The last base URL parsed (a run has one), with the prefix paths are appended to. Never handed out: it is only read. */
-let lastBase: { text: string; base: URL | undefined; prefix: string } | undefined;
+let lastBase: { text: string; base: URL | undefined; prefix: string; http: boolean } | undefined;
 
-function parsedBase(baseUrl: string): { base: URL | undefined; prefix: string } {
+function parsedBase(baseUrl: string): { base: URL | undefined; prefix: string; http: boolean } {
 	if (lastBase?.text !== baseUrl) {
 		const base = baseUrl ? tryParseUrl(baseUrl) : undefined;
-		lastBase = { text: baseUrl, base, prefix: base ? trimTrailingSlashes(base.href) + '/' : '' };
+		lastBase = { text: baseUrl, base, prefix: base ? trimTrailingSlashes(base.href) + '/' : '', http: !!base && isHttpUrl(base.href) };
 	}
 	return lastBase;
 }
